@@ -1,0 +1,93 @@
+import { closureReasonLabel } from "./guidance";
+import type { ClosureReason, SessionMode, Attendance } from "./vocabulary";
+import { type WellbeingScore, wellbeingChange } from "./wellbeing";
+
+/**
+ * The message back to the GP and referrer when an engagement closes, in the
+ * sections the PRSB Social Prescribing Information Standard gives it. Plain
+ * text for email bodies and letters; simple, escaped HTML for mail clients.
+ */
+export interface ClosureSummaryInput {
+  readonly personName: string;
+  readonly referralDate?: string;
+  readonly referralReason: string;
+  readonly whatMatters: readonly string[];
+  readonly contacts: readonly { readonly day: string; readonly mode?: SessionMode; readonly attendance: Attendance }[];
+  readonly supportArranged: readonly { readonly description: string; readonly helped: boolean | null }[];
+  readonly wellbeing: readonly { readonly label: string; readonly baseline?: WellbeingScore; readonly closing?: WellbeingScore }[];
+  readonly closureReason: ClosureReason;
+  readonly closedOn: string;
+  readonly nextSteps: string;
+  readonly gpAction: { readonly required: boolean; readonly detail?: string };
+}
+
+export interface SummarySection {
+  readonly heading: string;
+  readonly lines: readonly string[];
+}
+
+const MODE: Record<SessionMode, string> = { inPerson: "in person", phone: "by phone", video: "by video", homeVisit: "home visit" };
+
+function describeScore(score: WellbeingScore): string {
+  if (score.instrument === "ucla3") return `loneliness ${score.total} of 9 (${score.band === "lonely" ? "lonely" : "not lonely"})`;
+  const i = score.items;
+  return `satisfaction ${i.satisfied}, worthwhile ${i.worthwhile}, happiness ${i.happy}, anxiety ${i.anxious} (each out of 10)`;
+}
+
+export function closureSummarySections(input: ClosureSummaryInput): SummarySection[] {
+  const held = input.contacts.filter((c) => c.attendance === "attended");
+  const missed = input.contacts.filter((c) => c.attendance === "didNotAttend").length;
+  const modes = [...new Set(held.map((c) => (c.mode ? MODE[c.mode] : "mode not recorded")))];
+  const helped = input.supportArranged.filter((s) => s.helped !== false);
+  const notHelped = input.supportArranged.filter((s) => s.helped === false);
+  const wellbeingLines = input.wellbeing.map((w) => {
+    if (!w.baseline || !w.closing) return `${w.label}: ${w.baseline ? "no closing score" : "no baseline score"}`;
+    const changes = wellbeingChange(w.baseline, w.closing)
+      .map((c) => `${c.measure} ${c.from} → ${c.to} (${c.improved ? "better" : c.change === 0 ? "no change" : "worse"})`)
+      .join("; ");
+    return `${w.label}: at the start ${describeScore(w.baseline)}; at the end ${describeScore(w.closing)}. ${changes}`;
+  });
+  return [
+    { heading: "Person", lines: [input.personName, ...(input.referralDate ? [`Referred on ${input.referralDate}`] : [])] },
+    { heading: "Reason for referral", lines: [input.referralReason || "Not recorded"] },
+    { heading: "What matters to the person", lines: input.whatMatters.length ? input.whatMatters : ["Not recorded"] },
+    {
+      heading: "Contacts",
+      lines: [
+        `${held.length} session(s) held${missed ? `, ${missed} missed` : ""}` +
+          (held.length ? `, from ${held[0].day} to ${held[held.length - 1].day}, ${modes.join(", ")}` : ""),
+      ],
+    },
+    {
+      heading: "Support and activities arranged",
+      lines: [
+        ...(helped.length ? helped.map((s) => s.description) : ["None arranged"]),
+        ...(notHelped.length ? ["Tried and did not help:", ...notHelped.map((s) => s.description)] : []),
+      ],
+    },
+    { heading: "Wellbeing measures", lines: wellbeingLines.length ? wellbeingLines : ["No measures recorded"] },
+    { heading: "Outcome", lines: [`Closed on ${input.closedOn}: ${closureReasonLabel(input.closureReason)}`] },
+    { heading: "Next steps", lines: [input.nextSteps || "None agreed"] },
+    {
+      heading: "Action for the GP",
+      lines: [input.gpAction.required ? `Action needed: ${input.gpAction.detail ?? "see above"}` : "No action needed by the GP."],
+    },
+  ];
+}
+
+export function closureSummaryText(input: ClosureSummaryInput): string {
+  return closureSummarySections(input)
+    .map((s) => `${s.heading}\n${s.lines.map((l) => `  ${l}`).join("\n")}`)
+    .join("\n\n");
+}
+
+const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+}
+
+export function closureSummaryHtml(input: ClosureSummaryInput): string {
+  return closureSummarySections(input)
+    .map((s) => `<h2>${escapeHtml(s.heading)}</h2>\n<ul>${s.lines.map((l) => `<li>${escapeHtml(l)}</li>`).join("")}</ul>`)
+    .join("\n");
+}

@@ -1,0 +1,100 @@
+/**
+ * English guidance, complete. Every product sentence lives under a stable key
+ * so another language is a second catalogue of the same shape. Written for
+ * this product; wording is ours.
+ */
+export const en = {
+  "stage.establishing.title": "Getting started",
+  "stage.establishing.purpose": "Build trust, agree how the time together will work, and shape a first plan that belongs to the person.",
+  "stage.establishing.prompt.1": "What would make the next few months feel worthwhile for you?",
+  "stage.establishing.prompt.2": "What has brought you here now, in your own words?",
+  "stage.establishing.prompt.3": "What do you already do that helps on a good day?",
+  "stage.establishing.cover.1": "Explain that there are around six meetings over three to four months, and that each one works towards goals the person chooses.",
+  "stage.establishing.cover.2": "Say plainly what the service can and cannot do, so expectations are shared from the start.",
+  "stage.establishing.cover.3": "Leave room for the person's story before moving to planning.",
+  "stage.establishing.cover.4": "Agree one or two small, realistic steps and write them into the plan together.",
+
+  "stage.reviewing.title": "Checking in",
+  "stage.reviewing.purpose": "Look at what has happened since last time, name what is getting in the way, and adjust the plan.",
+  "stage.reviewing.prompt.1": "Which of the steps we agreed did you manage, and how did it feel?",
+  "stage.reviewing.prompt.2": "What got in the way, and what might make it easier next time?",
+  "stage.reviewing.prompt.3": "Is the plan still the right plan, or does something need to change?",
+  "stage.reviewing.cover.1": "Review each goal: importance and confidence now, compared with last time.",
+  "stage.reviewing.cover.2": "Listen for barriers such as worry, tiredness, low confidence or past hurt, and tag them.",
+  "stage.reviewing.cover.3": "Offer local groups, activities or services that fit what matters to the person.",
+
+  "stage.buildingIndependence.title": "Building independence",
+  "stage.buildingIndependence.purpose": "Help the person rely more on their own skills and local connections, and less on these meetings.",
+  "stage.buildingIndependence.prompt.1": "What have you done lately that you are proud of?",
+  "stage.buildingIndependence.prompt.2": "If something went wrong next month, who or what could you turn to?",
+  "stage.buildingIndependence.prompt.3": "What would you like to be doing on your own by the time we finish?",
+  "stage.buildingIndependence.cover.1": "Encourage the person to speak up for their own needs and make their own arrangements.",
+  "stage.buildingIndependence.cover.2": "Point to courses, peer groups or coaching that keep growth going after the service.",
+  "stage.buildingIndependence.cover.3": "Start talking about the ending now, so the final meeting holds no surprises.",
+
+  "stage.closing.title": "Reflecting and closing",
+  "stage.closing.purpose": "Look back on the journey, mark what has been achieved, agree how the person will keep well, and close with care.",
+  "stage.closing.prompt.1": "Looking back to our first meeting, what has changed for you?",
+  "stage.closing.prompt.2": "What will help you keep going once we stop meeting?",
+  "stage.closing.prompt.3": "How would you like us to describe this time to the person who referred you?",
+  "stage.closing.cover.1": "Name the progress made, however small, and celebrate it together.",
+  "stage.closing.cover.2": "Agree next steps and who to contact if things get harder.",
+  "stage.closing.cover.3": "Repeat the wellbeing measure so both of you can see the change.",
+  "stage.closing.cover.4": "Work through the closure checklist and tell the referrer how things ended.",
+
+  "stage.closed.title": "Closed",
+  "stage.closed.purpose": "This engagement has ended. Its record stays available for reporting and for any future referral.",
+
+  "barrier.lowConfidence.title": "Low confidence or fear of failure",
+  "barrier.lowConfidence.helps": "Break goals into very small steps, notice every success out loud, and offer to go along the first time.",
+  "barrier.lowConfidence.signpost": "Confidence-building courses, befriending schemes, peer support groups.",
+  "barrier.coDependency.title": "Relying heavily on the link worker",
+  "barrier.coDependency.helps": "Keep to the agreed number of meetings, hand tasks back gently, and build other sources of support early.",
+  "barrier.coDependency.signpost": "Community groups with regular meet-ups, volunteering, peer mentors.",
+  "barrier.negativeServiceExperience.title": "Bad experiences of services before",
+  "barrier.negativeServiceExperience.helps": "Acknowledge what went wrong, be reliable in small things, and let the person set the pace.",
+  "barrier.negativeServiceExperience.signpost": "Advocacy services, Healthwatch, user-led organisations.",
+  "barrier.traumaOrGrief.title": "Trauma or grief not yet addressed",
+  "barrier.traumaOrGrief.helps": "Do not probe; listen, keep the person safe, and check they know where specialist help is.",
+  "barrier.traumaOrGrief.signpost": "Bereavement services, talking therapies, specialist trauma support; the GP if risk is present.",
+
+  "conversation.title": "A courageous conversation may help",
+  "conversation.intro": "Something in this engagement suggests it is worth pausing to talk honestly about how it is going.",
+  "conversation.appreciative": "Start with what is going well: what has been good about our time together so far?",
+  "conversation.exploratory": "Ask how the journey feels: how are you finding these meetings at the moment?",
+  "conversation.redirect": "Open other doors: if now is not the right time for this, what else might help you more?",
+
+  "signal.dnaStreak": "{count} sessions in a row were missed (the prompt appears at {threshold}).",
+  "signal.beyondPlan": "{booked} sessions are attended or booked against a plan of {planned}.",
+  "signal.repeatedExtensions": "An extension has been asked for {requests} times.",
+  "signal.lateGoalGrowth": "{goals} new goals were added after the engagement moved towards independence.",
+  "signal.stalledGoals": "{goals} open goal(s) have shown no progress for {reviews} reviews in a row.",
+
+  "closureReason.goalsMet": "Goals met",
+  "closureReason.redirected": "Redirected to more suitable support",
+  "closureReason.notRightTime": "Not the right time / declined",
+  "closureReason.disengaged": "Disengaged",
+  "closureReason.movedAway": "Moved away",
+  "closureReason.deceased": "Deceased",
+  "closureReason.other": "Other",
+
+  "closureCheck.achievementsCelebrated": "Achievements reviewed and celebrated",
+  "closureCheck.stayingWellPlanAgreed": "Next steps for staying well agreed",
+  "closureCheck.communitySupportConfirmed": "Community support in place confirmed",
+  "closureCheck.closingWellbeingRecorded": "Closing wellbeing measure recorded",
+  "closureCheck.referrerInformed": "Referrer informed of the outcome",
+  "closureCheck.futureSessionsCancelled": "No future sessions left booked",
+  "closureCheck.alternativeSupportDiscussed": "Better-suited support discussed with the person",
+  "closureCheck.alternativeSupportArranged": "Referral or introduction to that support made",
+  "closureCheck.returnRouteExplained": "Person knows how to come back to the service",
+  "closureCheck.contactAttemptsMade": "Reasonable attempts to reach the person made",
+  "closureCheck.onwardSignpostingGiven": "Services in the new area signposted",
+
+  "stageName.establishing": "Establishing",
+  "stageName.reviewing": "Reviewing",
+  "stageName.buildingIndependence": "Building independence",
+  "stageName.closing": "Closing",
+  "stageName.closed": "Closed",
+} as const;
+
+export type GuidanceKey = keyof typeof en;
