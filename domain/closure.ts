@@ -1,4 +1,4 @@
-import type { EngagementConfiguration } from "./configuration";
+import { type EngagementConfiguration, withBookedSessionsCheck } from "./configuration";
 import type { Problem } from "./problems";
 import { type ClosureCheckItem, type ClosureReason, CLOSURE_REASONS, isOneOf } from "./vocabulary";
 import { closureCheckLabel } from "./guidance";
@@ -24,26 +24,28 @@ export interface ClosureVerdict {
   readonly missing: readonly MissingItem[];
 }
 
-/** The checks the chosen reason needs, in checklist order. */
+/** The checks the chosen reason needs, in checklist order (booked sessions always among them). */
 export function requiredChecks(reason: ClosureReason, config: EngagementConfiguration): readonly ClosureCheckItem[] {
-  return config.requiredChecks[reason];
+  return withBookedSessionsCheck(config.requiredChecks[reason]);
 }
 
 /**
  * Whether an engagement may close, with every missing item and why — never
  * only the first, so the worker sees the whole list at once. Two checks are
- * proved from the record, not taken on trust: no future sessions left open,
- * and a closing wellbeing measure actually stored.
+ * proved from the record alone, neither taken on trust nor asked for twice:
+ * no future sessions left open, and a closing wellbeing measure actually stored.
  */
 export function validateClosure(facts: ClosureFacts, config: EngagementConfiguration): ClosureVerdict {
-  const missing: MissingItem[] = [];
-  if (!facts.reason || !isOneOf(CLOSURE_REASONS, facts.reason)) {
-    missing.push({ code: "closure.reason", message: "Choose a closure reason" });
-    return { canClose: false, required: [], missing: [...missing, ...summaryProblem(facts)] };
+  if (!Number.isInteger(facts.openFutureSessions) || facts.openFutureSessions < 0) {
+    throw new RangeError(`openFutureSessions must be a whole number of sessions (was ${String(facts.openFutureSessions)})`);
   }
-  const required = requiredChecks(facts.reason, config);
+  const reason = facts.reason && isOneOf(CLOSURE_REASONS, facts.reason) ? facts.reason : undefined;
+  const missing: MissingItem[] = reason ? [] : [{ code: "closure.reason", message: "Choose a closure reason" }];
+  // Without a reason, only the check that every reason shares can be judged.
+  const required = reason ? requiredChecks(reason, config) : [];
+  const checks = reason ? required : withBookedSessionsCheck([]);
   const done = new Set(facts.done);
-  for (const item of required) {
+  for (const item of checks) {
     if (item === "futureSessionsCancelled") {
       if (facts.openFutureSessions > 0) {
         missing.push({
@@ -54,8 +56,10 @@ export function validateClosure(facts: ClosureFacts, config: EngagementConfigura
       }
       continue;
     }
-    if (item === "closingWellbeingRecorded" && !facts.closingWellbeingRecorded) {
-      missing.push({ code: "closure.closingWellbeing", item, message: `${closureCheckLabel(item)}: no closing wellbeing measure is stored` });
+    if (item === "closingWellbeingRecorded") {
+      if (!facts.closingWellbeingRecorded) {
+        missing.push({ code: "closure.closingWellbeing", item, message: `${closureCheckLabel(item)}: no closing wellbeing measure is stored` });
+      }
       continue;
     }
     if (!done.has(item)) missing.push({ code: "closure.check", item, message: `${closureCheckLabel(item)}: not done yet` });
@@ -68,4 +72,22 @@ function summaryProblem(facts: ClosureFacts): MissingItem[] {
   return facts.summary && facts.summary.trim().length > 0
     ? []
     : [{ code: "closure.summary", message: "Write a closure summary for the referrer" }];
+}
+
+export interface ChecklistProgress {
+  readonly required: number;
+  readonly done: number;
+  /** Every check the reason needs is satisfied (the summary is judged separately, at closing). */
+  readonly complete: boolean;
+}
+
+/**
+ * Checklist progress as supervisors filter on it, judged exactly as closure
+ * is: the two record-proved items count as done only when the record proves them.
+ */
+export function checklistProgress(facts: ClosureFacts, config: EngagementConfiguration): ChecklistProgress {
+  const verdict = validateClosure(facts, config);
+  const unmet = new Set(verdict.missing.flatMap((m) => (m.item ? [m.item] : [])));
+  const done = verdict.required.filter((item) => !unmet.has(item)).length;
+  return { required: verdict.required.length, done, complete: verdict.required.length > 0 && done === verdict.required.length };
 }

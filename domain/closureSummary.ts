@@ -35,7 +35,8 @@ function describeScore(score: WellbeingScore): string {
 }
 
 export function closureSummarySections(input: ClosureSummaryInput): SummarySection[] {
-  const held = input.contacts.filter((c) => c.attendance === "attended");
+  // ISO days sort as text; the record may list sessions in any order.
+  const held = input.contacts.filter((c) => c.attendance === "attended").sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
   const missed = input.contacts.filter((c) => c.attendance === "didNotAttend").length;
   const modes = [...new Set(held.map((c) => (c.mode ? MODE[c.mode] : "mode not recorded")))];
   const helped = input.supportArranged.filter((s) => s.helped !== false);

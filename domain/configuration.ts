@@ -82,15 +82,27 @@ export function configure(overrides: ConfigurationInput = {}): EngagementConfigu
       problems.push({ code: "configuration.closureReason", message: `unknown closure reason "${reason}"` });
       continue;
     }
+    if (items !== undefined && !Array.isArray(items)) {
+      problems.push({ code: "configuration.closureCheck", message: `the closure checks for ${reason} must be a list` });
+      continue;
+    }
     const known: ClosureCheckItem[] = [];
     for (const item of items ?? []) {
       if (isOneOf(CLOSURE_CHECK_ITEMS, item)) known.push(item);
-      else problems.push({ code: "configuration.closureCheck", message: `unknown closure check "${item}" for ${reason}` });
+      else problems.push({ code: "configuration.closureCheck", message: `unknown closure check "${String(item)}" for ${reason}` });
     }
-    requiredChecks[reason] = [...new Set(known)];
+    requiredChecks[reason] = withBookedSessionsCheck(known);
   }
   throwIfAny("Invalid engagement configuration", problems);
   return { ...merged, requiredChecks };
+}
+
+/**
+ * Whatever an organisation chooses, no engagement closes with sessions still
+ * booked in the person's calendar, so that check is part of every list.
+ */
+export function withBookedSessionsCheck(items: readonly ClosureCheckItem[]): readonly ClosureCheckItem[] {
+  return [...new Set<ClosureCheckItem>([...items, "futureSessionsCancelled"])];
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -69,6 +69,7 @@ export interface EngagementState {
   readonly windowStart?: string;
   readonly windowTargetEnd?: string;
   readonly windowEnd?: string;
+  /** Week of the engagement today; undefined until the first session's day comes. */
   readonly weekNow?: number;
   readonly sessions: readonly SessionView[];
   readonly overdue: boolean;
@@ -83,6 +84,15 @@ const HELD: ReadonlySet<Attendance> = new Set(["attended", "didNotAttend", "plan
 
 function byStart(a: SessionRecord, b: SessionRecord): number {
   return a.start.getTime() - b.start.getTime();
+}
+
+/**
+ * Week of the engagement, 1 for the week of the first session. A session
+ * cancelled before the first one was ever held belongs to week 1 too: the
+ * engagement has no week before it begins.
+ */
+function weekOf(firstDay: CalendarDay, day: CalendarDay): number {
+  return Math.max(1, Math.floor(daysBetween(firstDay, day) / 7) + 1);
 }
 
 /** Sessions the plan allows, counting an approved extension. */
@@ -111,7 +121,7 @@ export function evaluateEngagement(
     const view: SessionView = {
       ...s,
       sessionNumber: slotsUsed + 1,
-      week: anchorDay === undefined ? 1 : Math.floor(daysBetween(anchorDay, day) / 7) + 1,
+      week: anchorDay === undefined ? 1 : weekOf(anchorDay, day),
       day: dayToIso(day),
       isPast: s.start.getTime() <= now.getTime(),
     };
@@ -179,7 +189,7 @@ export function evaluateEngagement(
     windowStart: windowStart === undefined ? undefined : dayToIso(windowStart),
     windowTargetEnd: windowTargetEnd === undefined ? undefined : dayToIso(windowTargetEnd),
     windowEnd: windowEnd === undefined ? undefined : dayToIso(windowEnd),
-    weekNow: anchorDay === undefined ? undefined : Math.floor(daysBetween(anchorDay, today) / 7) + 1,
+    weekNow: anchorDay === undefined || today < anchorDay ? undefined : weekOf(anchorDay, today),
     sessions,
     overdue,
     pastWindow,

@@ -94,7 +94,9 @@ export function scoreUcla3(answers: Ucla3Answers): Ucla3Score {
 }
 
 export function scoreWellbeing(instrument: Instrument, answers: Readonly<Record<string, number | null | undefined>>): WellbeingScore {
-  return instrument === "ons4" ? scoreOns4(answers) : scoreUcla3(answers);
+  if (instrument === "ons4") return scoreOns4(answers);
+  if (instrument === "ucla3") return scoreUcla3(answers);
+  throw new RangeError(`Unknown wellbeing instrument "${String(instrument)}"`);
 }
 
 export interface MeasureChange {
