@@ -1,0 +1,553 @@
+import * as React from "react";
+import {
+  Badge,
+  Button,
+  Checkbox,
+  Field,
+  Input,
+  Select,
+  Text,
+  Textarea,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
+import {
+  ATTENDANCES,
+  REFERRAL_SOURCES,
+  SESSION_MODES,
+  closureReasonLabel,
+  dayFromIso,
+  dayToIso,
+  nextSessionNumber,
+  stageFor,
+  stageName,
+  type Attendance,
+  type EngagementState,
+  type ReferralSource,
+  type SessionMode,
+  type SessionView,
+} from "../../domain";
+import { ControlShell } from "../shared/ControlShell";
+import { configurationFor, engagementFacts, evaluate, isClosed } from "../shared/facts";
+import { fromLocalInput, toLocalInput } from "../shared/format";
+import type { ControlEnvironment } from "../shared/hostContext";
+import { ClosureReasonValues, keyOf, type EngagementRow } from "../shared/rows";
+import type { ContactEngagements } from "../shared/store";
+import { useEngagement, type EngagementHook } from "../shared/useEngagement";
+
+const useStyles = makeStyles({
+  stack: { display: "flex", flexDirection: "column", rowGap: tokens.spacingVerticalS },
+  row: { display: "flex", flexWrap: "wrap", columnGap: tokens.spacingHorizontalS, rowGap: tokens.spacingVerticalXS, alignItems: "center" },
+  list: { listStyleType: "none", margin: 0, padding: 0, display: "flex", flexDirection: "column", rowGap: tokens.spacingVerticalS },
+  session: {
+    display: "flex",
+    flexDirection: "column",
+    rowGap: tokens.spacingVerticalXS,
+    padding: tokens.spacingHorizontalS,
+    borderRadius: tokens.borderRadiusMedium,
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+  },
+  track: {
+    position: "relative",
+    height: "24px",
+    borderRadius: tokens.borderRadiusMedium,
+    backgroundColor: tokens.colorNeutralBackground3,
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke1}`,
+  },
+  closingZone: { position: "absolute", top: 0, bottom: 0, backgroundColor: tokens.colorPaletteYellowBackground2 },
+  marker: {
+    position: "absolute",
+    top: "2px",
+    width: "8px",
+    height: "18px",
+    marginLeft: "-4px",
+    borderRadius: tokens.borderRadiusSmall,
+    backgroundColor: tokens.colorBrandBackground,
+  },
+  today: { position: "absolute", top: "-4px", bottom: "-4px", width: tokens.strokeWidthThicker, backgroundColor: tokens.colorNeutralForeground1 },
+  form: { display: "flex", flexDirection: "column", rowGap: tokens.spacingVerticalS, maxWidth: "480px" },
+});
+
+const ATTENDANCE_RECORDABLE: readonly Attendance[] = ATTENDANCES.filter((a) => a !== "planned");
+
+export interface AppointmentTrackerProps {
+  readonly env: ControlEnvironment;
+}
+
+export function AppointmentTracker({ env }: AppointmentTrackerProps): React.ReactElement {
+  const t = env.strings;
+  const text = React.useMemo(() => ({ conflict: t("Common_Conflict"), loadFailed: t("Common_LoadFailed") }), [t]);
+  const hook = useEngagement(env.store, env.contactId, text);
+  return (
+    <ControlShell
+      label={t("Tracker_Region")}
+      theme={env.theme}
+      strings={t}
+      status={env.contactId ? hook.status : "ready"}
+      loadError={hook.loadError}
+      notice={hook.notice}
+      onRetry={hook.reload}
+      onDismissNotice={hook.dismissNotice}
+    >
+      {!env.contactId ? <Text>{t("Common_SaveContactFirst")}</Text> : hook.data && <TrackerBody env={env} hook={hook} data={hook.data} />}
+    </ControlShell>
+  );
+}
+
+function TrackerBody({ env, hook, data }: { env: ControlEnvironment; hook: EngagementHook; data: ContactEngagements }): React.ReactElement {
+  const t = env.strings;
+  const engagement = data.engagement;
+  const open = engagement && !isClosed(engagement) ? engagement : undefined;
+  const past = open ? data.pastEngagements : [...(engagement ? [engagement] : []), ...data.pastEngagements];
+  return (
+    <>
+      {open ? <OpenEngagement env={env} hook={hook} data={data} engagement={open} /> : <StartEngagement env={env} hook={hook} reReferral={past.length > 0} />}
+      {past.length > 0 && <PastEngagements env={env} engagements={past} />}
+      {open === undefined && engagement === undefined && past.length === 0 && <Text>{t("Tracker_NoEngagements")}</Text>}
+    </>
+  );
+}
+
+function StartEngagement({ env, hook, reReferral }: { env: ControlEnvironment; hook: EngagementHook; reReferral: boolean }): React.ReactElement {
+  const t = env.strings;
+  const styles = useStyles();
+  const today = dayToIso(env.calendar.dayOf(env.now()));
+  const [referralDate, setReferralDate] = React.useState(today);
+  const [source, setSource] = React.useState<ReferralSource | "">("");
+  const [reason, setReason] = React.useState("");
+  const [consent, setConsent] = React.useState(false);
+  const [tried, setTried] = React.useState(false);
+
+  const problems = {
+    referralDate: !isDay(referralDate) ? t("Start_DateInvalid") : referralDate > today ? t("Start_DateInFuture") : undefined,
+    source: source ? undefined : t("Start_SourceRequired"),
+    reason: reason.trim() ? undefined : t("Start_ReasonRequired"),
+    consent: consent ? undefined : t("Start_ConsentRequired"),
+  };
+  const shown = (problem: string | undefined) => (tried ? problem : undefined);
+
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    setTried(true);
+    if (Object.values(problems).some(Boolean) || !env.contactId || !source) return;
+    const contactId = env.contactId;
+    // On success the open engagement replaces this form; on failure everything typed stays.
+    await hook.save(() => env.store.startEngagement(contactId, { referralDate, source, reason: reason.trim(), consent }), t("Start_Saved"));
+  };
+
+  return (
+    <form className={styles.form} onSubmit={(e) => void submit(e)} noValidate aria-label={t("Start_Title")}>
+      <Text as="h3" weight="semibold" size={400}>
+        {t(reReferral ? "Start_TitleReReferral" : "Start_Title")}
+      </Text>
+      <Field label={t("Start_ReferralDate")} required validationMessage={shown(problems.referralDate)}>
+        <Input type="date" value={referralDate} max={today} onChange={(_, d) => setReferralDate(d.value)} />
+      </Field>
+      <Field label={t("Start_Source")} required validationMessage={shown(problems.source)}>
+        <Select value={source} onChange={(_, d) => setSource(d.value as ReferralSource | "")}>
+          <option value="">{t("Common_Choose")}</option>
+          {REFERRAL_SOURCES.map((s) => (
+            <option key={s} value={s}>
+              {t(`ReferralSource_${s}`)}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <Field label={t("Start_Reason")} required validationMessage={shown(problems.reason)}>
+        <Textarea value={reason} onChange={(_, d) => setReason(d.value)} resize="vertical" />
+      </Field>
+      <Field validationMessage={shown(problems.consent)}>
+        <Checkbox checked={consent} onChange={(_, d) => setConsent(d.checked === true)} label={t("Start_Consent")} />
+      </Field>
+      <div>
+        <Button type="submit" appearance="primary" disabled={hook.saving}>
+          {t("Start_Submit")}
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function OpenEngagement(props: { env: ControlEnvironment; hook: EngagementHook; data: ContactEngagements; engagement: EngagementRow }): React.ReactElement {
+  const { env, hook, data, engagement } = props;
+  const t = env.strings;
+  const styles = useStyles();
+  const now = env.now();
+  const state = evaluate(data, env.calendar, now);
+  const config = configurationFor(engagement);
+  const next = nextSessionNumber(engagementFacts(data), config);
+  const engagementId = engagement.sprx_engagementid ?? "";
+
+  return (
+    <div className={styles.stack}>
+      <Text as="h3" weight="semibold" size={400}>
+        {t("Tracker_Heading", { reference: engagement.sprx_name ?? "" })}
+      </Text>
+      <div className={styles.row}>
+        <Badge appearance="outline" color="brand">
+          {t("Tracker_NextFocus", { stage: stageName(state.stage) })}
+        </Badge>
+        <Text>
+          {t("Tracker_Progress", { attended: env.format.integer(state.sessionsAttended), planned: env.format.integer(state.plannedSessions) })}
+        </Text>
+        {state.consecutiveDidNotAttend > 0 && (
+          <Badge appearance="filled" color={state.consecutiveDidNotAttend >= config.dnaThreshold ? "danger" : "warning"}>
+            {t("Tracker_DnaStreak", { count: env.format.integer(state.consecutiveDidNotAttend) })}
+          </Badge>
+        )}
+        {state.overdue && (
+          <Badge appearance="filled" color="danger">
+            {t("Tracker_Overdue", { days: env.format.integer(config.longestGapDays) })}
+          </Badge>
+        )}
+        {state.pastWindow && (
+          <Badge appearance="filled" color="danger">
+            {t("Tracker_PastWindow")}
+          </Badge>
+        )}
+        {state.beyondPlanWithoutExtension && (
+          <Badge appearance="filled" color="warning">
+            {t("Tracker_BeyondPlan")}
+          </Badge>
+        )}
+        {state.unrecordedPastSessions > 0 && (
+          <Badge appearance="outline" color="warning">
+            {t("Tracker_Unrecorded", { count: env.format.integer(state.unrecordedPastSessions) })}
+          </Badge>
+        )}
+      </div>
+      <WindowBar env={env} state={state} />
+      <SessionList env={env} hook={hook} state={state} data={data} />
+      {next.allowed ? (
+        <BookSession env={env} hook={hook} engagement={engagement} number={next.number} engagementId={engagementId} />
+      ) : (
+        <RequestExtension env={env} hook={hook} engagement={engagement} planned={state.plannedSessions} />
+      )}
+    </div>
+  );
+}
+
+/** The 12–16 week window as a bar, with today and each session on it, and the same facts in words. */
+function WindowBar({ env, state }: { env: ControlEnvironment; state: EngagementState }): React.ReactElement | null {
+  const t = env.strings;
+  const styles = useStyles();
+  if (!state.windowStart || !state.windowEnd || !state.windowTargetEnd) {
+    return <Text>{t("Window_NotStarted")}</Text>;
+  }
+  const start = dayFromIso(state.windowStart);
+  const span = dayFromIso(state.windowEnd) - start;
+  const place = (day: string) => `${Math.min(100, Math.max(0, ((dayFromIso(day) - start) / span) * 100))}%`;
+  const today = dayToIso(env.calendar.dayOf(env.now()));
+  const summary = t("Window_Summary", {
+    start: env.format.day(state.windowStart),
+    target: env.format.day(state.windowTargetEnd),
+    end: env.format.day(state.windowEnd),
+    week: state.weekNow === undefined ? "–" : env.format.integer(state.weekNow),
+  });
+  return (
+    <div className={styles.stack}>
+      <Text>{summary}</Text>
+      <div className={styles.track} role="img" aria-label={summary}>
+        <div className={styles.closingZone} style={{ left: place(state.windowTargetEnd), right: 0 }} />
+        {state.sessions
+          .filter((s) => s.attendance === "attended" || s.attendance === "planned" || s.attendance === "didNotAttend")
+          .map((s) => (
+            <div key={s.id ?? s.day} className={styles.marker} style={{ left: place(s.day) }} title={t("Window_SessionMarker", { number: s.sessionNumber, date: env.format.day(s.day) })} />
+          ))}
+        <div className={styles.today} style={{ left: place(today) }} title={t("Window_Today")} />
+      </div>
+    </div>
+  );
+}
+
+function SessionList(props: { env: ControlEnvironment; hook: EngagementHook; state: EngagementState; data: ContactEngagements }): React.ReactElement {
+  const { env, hook, state, data } = props;
+  const t = env.strings;
+  const styles = useStyles();
+  const booked = state.sessions.filter((s) => s.attendance === "attended" || s.attendance === "planned").length;
+  const placeholders = Array.from({ length: Math.max(0, state.plannedSessions - booked) }, (_, i) => booked + i + 1);
+  return (
+    <section aria-labelledby="sprx-sessions-heading" className={styles.stack}>
+      <Text as="h4" weight="semibold" id="sprx-sessions-heading">
+        {t("Sessions_Heading")}
+      </Text>
+      <ol className={styles.list}>
+        {state.sessions.map((session) => (
+          <SessionItem
+            key={session.id ?? session.day}
+            env={env}
+            hook={hook}
+            session={session}
+            planned={state.plannedSessions}
+            etag={data.sessions.find((row) => row.activityid === session.id)?.["@odata.etag"]}
+          />
+        ))}
+        {placeholders.map((number) => (
+          <li key={`placeholder-${number}`} className={styles.session}>
+            <Text weight="semibold">{t("Session_Title", { number, stage: stageName(stageFor(number - 1, state.plannedSessions, false)) })}</Text>
+            <Text>{t("Session_NotBooked")}</Text>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+function SessionItem(props: { env: ControlEnvironment; hook: EngagementHook; session: SessionView; planned: number; etag?: string | null }): React.ReactElement {
+  const { env, hook, session, planned, etag } = props;
+  const t = env.strings;
+  const styles = useStyles();
+  const [attendance, setAttendance] = React.useState<Attendance | "">("");
+  const [rescheduling, setRescheduling] = React.useState(false);
+  const [when, setWhen] = React.useState(() => toLocalInput(session.start, env.offsetMinutes));
+  const id = session.id ?? "";
+  const counted = session.attendance === "attended" || session.attendance === "planned";
+  const choices = ATTENDANCE_RECORDABLE.filter((a) => session.isPast || (a !== "attended" && a !== "didNotAttend"));
+
+  const record = async () => {
+    if (!attendance) return;
+    const ok = await hook.save(() => env.store.updateSession({ id, etag }, { attendance }), t("Session_AttendanceSaved", { number: session.sessionNumber }));
+    if (ok) setAttendance("");
+  };
+  const reschedule = async () => {
+    const start = fromLocalInput(when, env.offsetMinutes);
+    if (!start) return;
+    const end = new Date(start.getTime() + 60 * 60_000);
+    const ok = await hook.save(() => env.store.updateSession({ id, etag }, { start, end }), t("Session_Rescheduled", { number: session.sessionNumber }));
+    if (ok) setRescheduling(false);
+  };
+
+  return (
+    <li className={styles.session}>
+      <Text weight="semibold">
+        {counted
+          ? t("Session_Title", { number: session.sessionNumber, stage: stageName(stageFor(session.sessionNumber - 1, planned, false)) })
+          : t("Session_TitleNotCounted")}
+      </Text>
+      <div className={styles.row}>
+        <Text>{env.format.dateTime(session.start)}</Text>
+        <Text>{t("Session_Week", { week: env.format.integer(session.week) })}</Text>
+        <Badge appearance="tint" color={attendanceColour(session.attendance)}>
+          {t(`Attendance_${session.attendance}`)}
+        </Badge>
+        {session.mode && <Text>{t(`Mode_${session.mode}`)}</Text>}
+      </div>
+      {session.attendance === "planned" && (
+        <div className={styles.row}>
+          <Field label={t("Session_RecordLabel", { number: session.sessionNumber })}>
+            <Select value={attendance} onChange={(_, d) => setAttendance(d.value as Attendance | "")}>
+              <option value="">{t("Common_Choose")}</option>
+              {choices.map((a) => (
+                <option key={a} value={a}>
+                  {t(`Attendance_${a}`)}
+                </option>
+              ))}
+            </Select>
+          </Field>
+          <Button onClick={() => void record()} disabled={!attendance || hook.saving}>
+            {t("Session_Record")}
+          </Button>
+          <Button appearance="subtle" onClick={() => setRescheduling((r) => !r)} aria-expanded={rescheduling}>
+            {t("Session_Reschedule")}
+          </Button>
+        </div>
+      )}
+      {rescheduling && (
+        <div className={styles.row}>
+          <Field label={t("Session_NewTime", { number: session.sessionNumber })} validationMessage={fromLocalInput(when, env.offsetMinutes) ? undefined : t("Book_TimeInvalid")}>
+            <Input type="datetime-local" value={when} onChange={(_, d) => setWhen(d.value)} />
+          </Field>
+          <Button appearance="primary" onClick={() => void reschedule()} disabled={hook.saving}>
+            {t("Session_SaveTime")}
+          </Button>
+        </div>
+      )}
+    </li>
+  );
+}
+
+function attendanceColour(attendance: Attendance): "success" | "danger" | "informative" | "subtle" {
+  if (attendance === "attended") return "success";
+  if (attendance === "didNotAttend") return "danger";
+  if (attendance === "planned") return "informative";
+  return "subtle";
+}
+
+interface Slot {
+  readonly start: Date;
+  readonly end?: Date;
+}
+
+/** The server's suggested slots: a JSON array of ISO strings or of {start, end}; anything else shows none. */
+export function parseSuggestedSlots(text: string | null | undefined, now: Date): Slot[] {
+  if (!text) return [];
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (!Array.isArray(parsed)) return [];
+    return parsed
+      .map((entry: unknown): Slot | undefined => {
+        const start = typeof entry === "string" ? entry : (entry as { start?: unknown })?.start;
+        const end = typeof entry === "object" && entry ? (entry as { end?: unknown }).end : undefined;
+        if (typeof start !== "string" || Number.isNaN(Date.parse(start))) return undefined;
+        return { start: new Date(start), end: typeof end === "string" && !Number.isNaN(Date.parse(end)) ? new Date(end) : undefined };
+      })
+      .filter((slot): slot is Slot => slot !== undefined && slot.start.getTime() > now.getTime());
+  } catch {
+    return [];
+  }
+}
+
+function BookSession(props: { env: ControlEnvironment; hook: EngagementHook; engagement: EngagementRow; number: number; engagementId: string }): React.ReactElement {
+  const { env, hook, engagement, number, engagementId } = props;
+  const t = env.strings;
+  const styles = useStyles();
+  const [when, setWhen] = React.useState("");
+  const [minutes, setMinutes] = React.useState("60");
+  const [mode, setMode] = React.useState<SessionMode>("inPerson");
+  const [tried, setTried] = React.useState(false);
+  const slots = parseSuggestedSlots(engagement.sprx_suggestedslots, env.now());
+  const start = fromLocalInput(when, env.offsetMinutes);
+  const duration = Number(minutes);
+  const problems = {
+    when: !start ? t("Book_TimeRequired") : undefined,
+    minutes: Number.isInteger(duration) && duration >= 5 && duration <= 480 ? undefined : t("Book_DurationInvalid"),
+  };
+
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    setTried(true);
+    if (!start || problems.minutes) return;
+    const end = new Date(start.getTime() + duration * 60_000);
+    const ok = await hook.save(() => env.store.bookSession(engagementId, { number, start, end, mode }), t("Book_Saved", { number }));
+    if (ok) {
+      setWhen("");
+      setTried(false);
+    }
+  };
+
+  return (
+    <form className={styles.form} onSubmit={(e) => void submit(e)} noValidate aria-labelledby="sprx-book-heading">
+      <Text as="h4" weight="semibold" id="sprx-book-heading">
+        {t("Book_Heading", { number })}
+      </Text>
+      {slots.length > 0 && (
+        <div className={styles.row} role="group" aria-label={t("Book_Suggested")}>
+          <Text>{t("Book_Suggested")}</Text>
+          {slots.map((slot) => (
+            <Button
+              key={slot.start.toISOString()}
+              size="small"
+              onClick={() => {
+                setWhen(toLocalInput(slot.start, env.offsetMinutes));
+                if (slot.end) setMinutes(String(Math.round((slot.end.getTime() - slot.start.getTime()) / 60_000)));
+              }}
+            >
+              {env.format.dateTime(slot.start)}
+            </Button>
+          ))}
+        </div>
+      )}
+      <Field label={t("Book_Time")} required validationMessage={tried ? problems.when : undefined}>
+        <Input type="datetime-local" value={when} onChange={(_, d) => setWhen(d.value)} />
+      </Field>
+      <Field label={t("Book_Duration")} validationMessage={tried ? problems.minutes : undefined}>
+        <Input type="number" min={5} max={480} step={5} value={minutes} onChange={(_, d) => setMinutes(d.value)} />
+      </Field>
+      <Field label={t("Book_Mode")}>
+        <Select value={mode} onChange={(_, d) => setMode(d.value as SessionMode)}>
+          {SESSION_MODES.map((m) => (
+            <option key={m} value={m}>
+              {t(`Mode_${m}`)}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <div>
+        <Button type="submit" appearance="primary" disabled={hook.saving}>
+          {t("Book_Submit", { number })}
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function RequestExtension(props: { env: ControlEnvironment; hook: EngagementHook; engagement: EngagementRow; planned: number }): React.ReactElement {
+  const { env, hook, engagement, planned } = props;
+  const t = env.strings;
+  const styles = useStyles();
+  const [reason, setReason] = React.useState("");
+  const [tried, setTried] = React.useState(false);
+  const requests = engagement.sprx_extensionrequests ?? 0;
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    setTried(true);
+    if (!reason.trim()) return;
+    const ok = await hook.save(
+      () =>
+        env.store.updateEngagement(
+          { id: engagement.sprx_engagementid ?? "", etag: engagement["@odata.etag"] },
+          { sprx_extensionrequests: requests + 1, sprx_extensionreason: reason.trim() },
+        ),
+      t("Extension_Saved"),
+    );
+    if (ok) {
+      setReason("");
+      setTried(false);
+    }
+  };
+  return (
+    <form className={styles.form} onSubmit={(e) => void submit(e)} noValidate aria-labelledby="sprx-extension-heading">
+      <Text as="h4" weight="semibold" id="sprx-extension-heading">
+        {t("Extension_Heading")}
+      </Text>
+      <Text>{t("Extension_Explain", { planned: env.format.integer(planned), requests: env.format.integer(requests) })}</Text>
+      <Field label={t("Extension_Reason")} required validationMessage={tried && !reason.trim() ? t("Extension_ReasonRequired") : undefined}>
+        <Textarea value={reason} onChange={(_, d) => setReason(d.value)} resize="vertical" />
+      </Field>
+      <div>
+        <Button type="submit" disabled={hook.saving}>
+          {t("Extension_Submit")}
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function PastEngagements({ env, engagements }: { env: ControlEnvironment; engagements: readonly EngagementRow[] }): React.ReactElement {
+  const t = env.strings;
+  const styles = useStyles();
+  return (
+    <section aria-labelledby="sprx-past-heading" className={styles.stack}>
+      <Text as="h4" weight="semibold" id="sprx-past-heading">
+        {t("Past_Heading")}
+      </Text>
+      <ul className={styles.list}>
+        {engagements.map((e) => {
+          const reason = keyOf(ClosureReasonValues, e.sprx_closurereason);
+          return (
+            <li key={e.sprx_engagementid ?? e.sprx_name}>
+              <Text>
+                {t(e.statecode === 1 ? "Past_Closed" : "Past_Open", {
+                  reference: e.sprx_name ?? "",
+                  referred: e.sprx_referraldate ? env.format.day(e.sprx_referraldate) : "–",
+                  closed: e.sprx_closedon ? env.format.dateTime(new Date(e.sprx_closedon)) : "–",
+                  reason: reason ? closureReasonLabel(reason) : "–",
+                  attended: env.format.integer(e.sprx_sessionsattended ?? 0),
+                })}
+              </Text>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+function isDay(text: string): boolean {
+  try {
+    dayFromIso(text);
+    return text.length === 10;
+  } catch {
+    return false;
+  }
+}

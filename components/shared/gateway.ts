@@ -1,0 +1,130 @@
+import { ConflictError, DataverseError, asDataverseError } from "./errors";
+import { Tables } from "./rows";
+
+export type TableKey = keyof typeof Tables;
+export type RowData = Record<string, unknown>;
+
+/** A record as loaded: its id and the `@odata.etag` it had then. */
+export interface Versioned {
+  readonly id: string;
+  readonly etag?: string | null;
+}
+
+/**
+ * The few Web API operations the controls need. Every update names the etag
+ * the user saw, so two people never silently overwrite each other.
+ */
+export interface DataverseGateway {
+  retrieveMultiple(table: TableKey, query: string): Promise<RowData[]>;
+  create(table: TableKey, data: RowData): Promise<string>;
+  update(table: TableKey, record: Versioned, data: RowData): Promise<void>;
+}
+
+/** A host that lets the control call the Web API itself: the org URL and a fetch that carries the session. */
+export interface DirectWebApi {
+  /** e.g. "https://contoso.crm11.dynamics.com" or "http://127.0.0.1:8080". */
+  readonly clientUrl: string;
+  readonly fetch: typeof fetch;
+}
+
+/**
+ * Over `ComponentFramework.WebApi`, which cannot send headers. Two ways to
+ * honour the etag, chosen per host:
+ * - with `direct` (model-driven apps give the org URL; so does the local app
+ *   shell) the PATCH is sent with `If-Match` and Dataverse itself refuses a
+ *   stale write with 412, atomically;
+ * - otherwise the record's current etag is read just before the update and
+ *   compared, as Dataverse clients without header control do. That leaves a
+ *   window of one round trip, which is why the direct path is preferred.
+ * The direct path also reads with `If-None-Match: null`: Dataverse may answer
+ * a query that expands collections from cache, and a control that has just
+ * booked a session must see it on the reload.
+ */
+export function createGateway(webAPI: ComponentFramework.WebApi, direct?: DirectWebApi): DataverseGateway {
+  return {
+    async retrieveMultiple(table, query) {
+      if (direct) return getWithoutCache(direct, table, query);
+      try {
+        const result = await webAPI.retrieveMultipleRecords(Tables[table].logicalName, query);
+        return result.entities;
+      } catch (error) {
+        throw asDataverseError(error);
+      }
+    },
+    async create(table, data) {
+      try {
+        const created = await webAPI.createRecord(Tables[table].logicalName, data);
+        return created.id;
+      } catch (error) {
+        throw asDataverseError(error);
+      }
+    },
+    async update(table, record, data) {
+      const { logicalName, primaryIdAttribute } = Tables[table];
+      if (direct && record.etag) return patchWithIfMatch(direct, table, record, data);
+      try {
+        if (record.etag) {
+          const current = await webAPI.retrieveRecord(logicalName, record.id, `?$select=${primaryIdAttribute}`);
+          if (current["@odata.etag"] !== record.etag) throw new ConflictError(logicalName);
+        }
+        await webAPI.updateRecord(logicalName, record.id, data);
+      } catch (error) {
+        throw asDataverseError(error);
+      }
+    },
+  };
+}
+
+const ODATA_HEADERS = { Accept: "application/json", "OData-MaxVersion": "4.0", "OData-Version": "4.0" };
+
+function urlOf(direct: DirectWebApi, path: string): string {
+  return `${direct.clientUrl.replace(/\/+$/, "")}/api/data/v9.2/${path}`;
+}
+
+async function getWithoutCache(direct: DirectWebApi, table: TableKey, query: string): Promise<RowData[]> {
+  let response: Response;
+  try {
+    response = await direct.fetch(urlOf(direct, `${Tables[table].entitySetName}${query}`), {
+      method: "GET",
+      credentials: "same-origin",
+      headers: { ...ODATA_HEADERS, Prefer: 'odata.include-annotations="*"', "If-None-Match": "null" },
+    });
+  } catch {
+    throw new DataverseError("The server could not be reached");
+  }
+  if (!response.ok) throw await errorFromResponse(response);
+  const body = (await response.json()) as { value?: RowData[] };
+  return body.value ?? [];
+}
+
+async function patchWithIfMatch(direct: DirectWebApi, table: TableKey, record: Versioned, data: RowData): Promise<void> {
+  const { entitySetName, logicalName } = Tables[table];
+  const url = urlOf(direct, `${entitySetName}(${record.id})`);
+  let response: Response;
+  try {
+    response = await direct.fetch(url, {
+      method: "PATCH",
+      credentials: "same-origin",
+      headers: { ...ODATA_HEADERS, "Content-Type": "application/json; charset=utf-8", "If-Match": record.etag ?? "*" },
+      body: JSON.stringify(data),
+    });
+  } catch {
+    throw new DataverseError("The server could not be reached");
+  }
+  if (response.status === 412) throw new ConflictError(logicalName);
+  if (!response.ok) throw await errorFromResponse(response);
+}
+
+/** Dataverse errors arrive as {"error":{"code":"0x…","message":"…"}}. */
+export async function errorFromResponse(response: Response): Promise<DataverseError> {
+  let message = `The server answered ${response.status}`;
+  let code: string | undefined;
+  try {
+    const body = (await response.json()) as { error?: { code?: unknown; message?: unknown } };
+    if (typeof body.error?.message === "string" && body.error.message) message = body.error.message;
+    if (typeof body.error?.code === "string") code = body.error.code;
+  } catch {
+    // A body that is not Dataverse's JSON error keeps the status text above.
+  }
+  return new DataverseError(message, response.status, code);
+}
