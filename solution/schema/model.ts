@@ -53,6 +53,13 @@ export interface StatusDeclaration {
   readonly label: string;
 }
 
+/** An alternate key: rows are unique on these columns, and the Web API can address or upsert by them. */
+export interface KeyDeclaration {
+  readonly name: string;
+  readonly displayName: string;
+  readonly columns: readonly string[];
+}
+
 export interface TableDeclaration {
   readonly logicalName: string;
   readonly entitySetName: string;
@@ -72,6 +79,7 @@ export interface TableDeclaration {
   };
   readonly statuses?: readonly StatusDeclaration[];
   readonly columns: readonly ColumnDeclaration[];
+  readonly keys?: readonly KeyDeclaration[];
 }
 
 export interface RelationshipDeclaration {

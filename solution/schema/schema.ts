@@ -188,6 +188,8 @@ export const schema: SchemaDeclaration = {
       description: "One item of an engagement's closure checklist.",
       ownership: "user",
       primaryName: { logicalName: "sprx_name", displayName: "Check", maxLength: 200 },
+      // One row per item per engagement, so creating the checklist twice (a retried async step) cannot duplicate it.
+      keys: [{ name: "sprx_closurecheck_engagement_item", displayName: "Engagement and item", columns: ["sprx_engagementid", "sprx_item"] }],
       columns: [
         engagementLookup("sprx_engagement_sprx_closurecheck"),
         { logicalName: "sprx_item", displayName: "Item", description: "Which check this is.", type: { kind: "choice", choice: "sprx_closurecheckitem" }, required: "required" },

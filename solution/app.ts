@@ -1,0 +1,66 @@
+/**
+ * The model-driven app "Social Prescribing": link workers' contacts and
+ * engagements, supervisors' views and charts, in one site map.
+ */
+import { CONTACT_FORM, ENGAGEMENT_FORM } from "./forms";
+import { ROLES } from "./security";
+import { CHARTS, SUPERVISOR_VIEWS } from "./views";
+
+export interface SiteMapSubArea {
+  readonly id: string;
+  readonly table: string;
+  readonly title: string;
+}
+
+export interface SiteMapGroup {
+  readonly id: string;
+  readonly title: string;
+  readonly subAreas: readonly SiteMapSubArea[];
+}
+
+export interface AppDeclaration {
+  readonly uniqueName: string;
+  readonly name: string;
+  readonly description: string;
+  /** Tables in the app; their forms and views not listed below stay out of it. */
+  readonly tables: readonly string[];
+  readonly formIds: readonly string[];
+  readonly viewIds: readonly string[];
+  readonly chartIds: readonly string[];
+  readonly roleIds: readonly string[];
+  readonly siteMap: { readonly areaId: string; readonly areaTitle: string; readonly groups: readonly SiteMapGroup[] };
+}
+
+export const SOCIAL_PRESCRIBING_APP: AppDeclaration = {
+  uniqueName: "sprx_SocialPrescribing",
+  name: "Social Prescribing",
+  description: "Link workers' caseload of people and engagements, with supervisors' views of pacing, readiness to close and outcomes.",
+  tables: ["contact", "sprx_engagement", "appointment", "sprx_goal", "sprx_closurecheck", "sprx_wellbeingscore"],
+  formIds: [CONTACT_FORM.formId, ENGAGEMENT_FORM.formId],
+  viewIds: SUPERVISOR_VIEWS.map((v) => v.savedQueryId),
+  chartIds: CHARTS.map((c) => c.savedQueryVisualizationId),
+  roleIds: ROLES.map((r) => r.roleId),
+  siteMap: {
+    areaId: "area_socialprescribing",
+    areaTitle: "Social prescribing",
+    groups: [
+      {
+        id: "group_caseload",
+        title: "Caseload",
+        subAreas: [
+          { id: "subarea_people", table: "contact", title: "People" },
+          { id: "subarea_engagements", table: "sprx_engagement", title: "Engagements" },
+          { id: "subarea_sessions", table: "appointment", title: "Sessions" },
+        ],
+      },
+      {
+        id: "group_plan",
+        title: "Plans and outcomes",
+        subAreas: [
+          { id: "subarea_goals", table: "sprx_goal", title: "Goals" },
+          { id: "subarea_wellbeing", table: "sprx_wellbeingscore", title: "Wellbeing scores" },
+        ],
+      },
+    ],
+  },
+};
