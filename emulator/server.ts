@@ -1,0 +1,142 @@
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import { loadMetadata } from "./metadata/metadata";
+import { Pipeline } from "./pipeline/pipeline";
+import { Store } from "./storage/database";
+import { OrganizationService } from "./service/organization";
+import { faults } from "./service/faults";
+import { runBatch } from "./webapi/batch";
+import { API_ROOT, type ApiRequest, type ApiResponse, WebApi, faultResponse } from "./webapi/webApi";
+import { ensureFoundation, FOUNDATION } from "./seed/foundation";
+import { renderShell, type ShellContext } from "./shell/routes";
+
+/**
+ * The local Dataverse: the Web API, the event pipeline and the app shell on
+ * one loopback HTTP server over one SQLite database.
+ */
+
+export interface LocalDataverseOptions {
+  /** SQLite file; ":memory:" for tests. */
+  readonly databaseFile?: string;
+  /** Fills an empty database with demo data (and refills it on /_emulator/reset). */
+  readonly seed?: (store: Store, now: Date) => void;
+  readonly timeZone?: string;
+  readonly fiscalYearStartMonth?: number;
+  readonly asyncRetries?: number;
+  readonly asyncRetryDelayMs?: number;
+  readonly now?: () => Date;
+  /** What the Graph stand-in received, for the outbox page. */
+  readonly sentMail?: () => readonly unknown[];
+  /** Controls built into out/controls, for the contact page. */
+  readonly controlsDirectory?: string;
+}
+
+export interface LocalDataverse {
+  readonly server: http.Server;
+  readonly store: Store;
+  readonly pipeline: Pipeline;
+  readonly service: OrganizationService;
+  readonly api: WebApi;
+  /** http://127.0.0.1:<port>/ once listening. */
+  url(): string;
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function readBody(request: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    request.on("error", reject);
+  });
+}
+
+function headersOf(request: http.IncomingMessage): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(request.headers)) out[key.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+  return out;
+}
+
+function send(response: http.ServerResponse, result: ApiResponse): void {
+  response.writeHead(result.status, result.headers);
+  response.end(result.body);
+}
+
+export function createLocalDataverse(options: LocalDataverseOptions = {}): LocalDataverse {
+  const metadata = loadMetadata();
+  const store = new Store(metadata, options.databaseFile ?? ":memory:");
+  const now = options.now ?? (() => new Date());
+  ensureFoundation(store);
+  if (options.seed && store.isEmpty("contact")) store.atomically(() => options.seed?.(store, now()));
+
+  const service = new OrganizationService(store, metadata, { id: FOUNDATION.organizationId, name: "sprxlocal", businessUnitId: FOUNDATION.businessUnitId });
+  const pipeline = new Pipeline(store, {
+    organization: service.organization,
+    asyncRetries: options.asyncRetries,
+    asyncRetryDelayMs: options.asyncRetryDelayMs,
+    withWriteLock: service.withWriteLock,
+  });
+  service.pipeline = pipeline;
+
+  const url = (): string => {
+    const address = server.address() as AddressInfo | null;
+    return address ? `http://127.0.0.1:${address.port}/` : "http://127.0.0.1/";
+  };
+  const api = new WebApi(store, service, pipeline, {
+    baseUrl: () => `${url().slice(0, -1)}${API_ROOT}`,
+    dates: () => ({ now: now(), timeZone: options.timeZone ?? "Europe/London", fiscalYearStartMonth: options.fiscalYearStartMonth ?? 1 }),
+    defaultUserId: () => FOUNDATION.adminUserId,
+  });
+
+  const reset = async (): Promise<void> => {
+    await pipeline.whenIdle();
+    await service.withWriteLock(() => {
+      store.clear();
+      ensureFoundation(store);
+      if (options.seed) store.atomically(() => options.seed?.(store, now()));
+    });
+  };
+
+  const shell: ShellContext = { store, api, pipeline, now, sentMail: options.sentMail ?? (() => []), controlsDirectory: options.controlsDirectory, reset };
+
+  const server = http.createServer((request, response) => {
+    void (async () => {
+      try {
+        const body = await readBody(request);
+        const path = (request.url ?? "/").split("?")[0];
+        if (path.startsWith(API_ROOT) || `${path}/` === API_ROOT) {
+          const apiRequest: ApiRequest = { method: request.method ?? "GET", url: request.url ?? "/", headers: headersOf(request), body };
+          if (path === `${API_ROOT}$batch`) {
+            if (apiRequest.method !== "POST") throw faults.methodNotAllowed(apiRequest.method);
+            send(response, await runBatch(api, apiRequest));
+          } else {
+            send(response, await api.handle(apiRequest));
+          }
+          return;
+        }
+        send(response, await renderShell(shell, request.method ?? "GET", request.url ?? "/", body));
+      } catch (error) {
+        send(response, faultResponse(error));
+      }
+    })();
+  });
+
+  return {
+    server,
+    store,
+    pipeline,
+    service,
+    api,
+    url,
+    reset,
+    async close() {
+      pipeline.stop();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      await pipeline.whenIdle();
+      store.close();
+    },
+  };
+}

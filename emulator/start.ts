@@ -1,0 +1,183 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { main as register } from "../plugins/register";
+import { type GraphStandIn, startGraphStandIn } from "./graph-stand-in";
+import { seedDemoData } from "./seed/demoData";
+import { type LocalDataverse, createLocalDataverse } from "./server";
+
+/**
+ * `npm start`: the local environment. The Microsoft Graph stand-in and the
+ * local Dataverse run in this process; the webhook service runs as its own
+ * process, configured only through environment variables exactly as it is
+ * deployed (and so that it trusts the stand-in's certificate through
+ * NODE_EXTRA_CA_CERTS, which Node reads only at start-up). The steps are
+ * then registered with the same command a real environment uses.
+ */
+
+const REPO_ROOT = path.resolve(__dirname, "..");
+
+export interface LocalEnvironmentOptions {
+  /** Web API and shell port (PORT, default 8080); 0 picks a free one. */
+  readonly port: number;
+  /** Webhook service port (PLUGIN_PORT, default 8090); 0 picks a free one. */
+  readonly pluginPort: number;
+  /** Folder for the database, the webhook key and the stand-in's certificate. */
+  readonly dataDirectory: string;
+  readonly webhookKey?: string;
+  readonly print: (line: string) => void;
+}
+
+export interface LocalEnvironment {
+  readonly url: string;
+  readonly webhookUrl: string;
+  readonly dataverse: LocalDataverse;
+  readonly graph: GraphStandIn;
+  stop(): Promise<void>;
+}
+
+/** The webhook key: from SPRX_WEBHOOK_KEY, else one made once and kept (owner-only) next to the data. */
+function webhookKey(dataDirectory: string, given: string | undefined): string {
+  if (given) return given;
+  const file = path.join(dataDirectory, "webhook.key");
+  if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
+  const key = randomBytes(24).toString("base64url");
+  fs.writeFileSync(file, key, { mode: 0o600 });
+  return key;
+}
+
+function startWebhookService(env: NodeJS.ProcessEnv, print: (line: string) => void): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "plugins/host/server.ts")], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const onLine = (line: string) => {
+      const match = /listening on http:\/\/localhost:(\d+)\//.exec(line);
+      if (match && !settled) {
+        settled = true;
+        resolve({ child, port: Number(match[1]) });
+      } else if (line.trim()) {
+        print(`[webhook] ${line}`);
+      }
+    };
+    const lines = (stream: NodeJS.ReadableStream | null) => {
+      let buffer = "";
+      stream?.on("data", (chunk: Buffer) => {
+        buffer += chunk.toString("utf8");
+        const parts = buffer.split("\n");
+        buffer = parts.pop() ?? "";
+        parts.forEach(onLine);
+      });
+    };
+    lines(child.stdout);
+    lines(child.stderr);
+    child.once("exit", (code) => {
+      if (!settled) {
+        settled = true;
+        reject(new Error(`The webhook service stopped during start-up (exit code ${String(code)})`));
+      }
+    });
+  });
+}
+
+export async function startLocalEnvironment(options: LocalEnvironmentOptions): Promise<LocalEnvironment> {
+  fs.mkdirSync(options.dataDirectory, { recursive: true });
+  const key = webhookKey(options.dataDirectory, options.webhookKey);
+  const graph = await startGraphStandIn({ dataDir: path.join(options.dataDirectory, "graph-stand-in") });
+  const dataverse = createLocalDataverse({
+    databaseFile: path.join(options.dataDirectory, "sprx.db"),
+    seed: seedDemoData,
+    sentMail: () => graph.received,
+    controlsDirectory: path.join(REPO_ROOT, "out/controls"),
+  });
+  let child: ChildProcess | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      dataverse.server.once("error", reject);
+      dataverse.server.listen(options.port, "127.0.0.1", resolve);
+    });
+    const url = dataverse.url();
+    const service = await startWebhookService(
+      {
+        ...process.env,
+        PLUGIN_PORT: String(options.pluginPort),
+        SPRX_WEBHOOK_KEY: key,
+        SPRX_WEBHOOK_AUTH: "WebhookKey",
+        SPRX_DATAVERSE_URL: url,
+        SPRX_DATAVERSE_AUTH: "none",
+        SPRX_GRAPH_BASE_URL: graph.url,
+        SPRX_GRAPH_SENDER: "link-workers@sprx.invalid",
+        NODE_EXTRA_CA_CERTS: graph.caCertPath,
+      },
+      options.print,
+    );
+    child = service.child;
+    const webhookUrl = `http://127.0.0.1:${service.port}/api/dataverse-webhook`;
+    const code = await register(["--url", url, "--webhook", webhookUrl], { SPRX_WEBHOOK_KEY: key, SPRX_DATAVERSE_AUTH: "none" }, (line) => options.print(`[register] ${line}`));
+    if (code !== 0) throw new Error("Registering the webhook steps failed");
+    const running = child;
+    return {
+      url,
+      webhookUrl,
+      dataverse,
+      graph,
+      async stop() {
+        const exited = new Promise<void>((resolve) => (running.exitCode !== null ? resolve() : running.once("exit", () => resolve())));
+        running.kill("SIGTERM");
+        // The service waits for idle keep-alive connections to close; do not wait for ever.
+        const force = setTimeout(() => running.kill("SIGKILL"), 8_000);
+        await exited;
+        clearTimeout(force);
+        await dataverse.close();
+        await graph.close();
+      },
+    };
+  } catch (error) {
+    child?.kill("SIGTERM");
+    await dataverse.close();
+    await graph.close();
+    throw error;
+  }
+}
+
+function portFrom(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === "") return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`${name} must be a port number`);
+  return port;
+}
+
+if (require.main === module) {
+  const print = (line: string) => process.stdout.write(`${line}\n`);
+  startLocalEnvironment({
+    port: portFrom(process.env.PORT, 8080, "PORT"),
+    pluginPort: portFrom(process.env.PLUGIN_PORT, 8090, "PLUGIN_PORT"),
+    dataDirectory: path.resolve(process.env.SPRX_DATA_DIR ?? path.join(REPO_ROOT, ".data")),
+    webhookKey: process.env.SPRX_WEBHOOK_KEY,
+    print,
+  }).then(
+    (environment) => {
+      print("");
+      print(`Social Prescribing Engagement — local environment at ${environment.url}`);
+      print(`  App shell        ${environment.url}`);
+      print(`  Supervisor views ${environment.url}views`);
+      print(`  Outbox           ${environment.url}outbox`);
+      print(`  Web API          ${environment.url}api/data/v9.2/`);
+      print(`  Webhook service  ${environment.webhookUrl}`);
+      print("Press Ctrl-C to stop. Data is kept in .data/ between runs.");
+      let stopping = false;
+      const stop = () => {
+        if (stopping) return;
+        stopping = true;
+        print("Stopping…");
+        environment.stop().then(() => process.exit(0), () => process.exit(1));
+      };
+      process.on("SIGINT", stop);
+      process.on("SIGTERM", stop);
+    },
+    (error: unknown) => {
+      process.stderr.write(`The local environment could not start: ${error instanceof Error ? error.message : "unknown error"}\n`);
+      process.exit(1);
+    },
+  );
+}

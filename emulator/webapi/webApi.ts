@@ -1,0 +1,285 @@
+import { randomUUID } from "node:crypto";
+import type { EntityMetadata } from "../metadata/metadata";
+import { type CollectionQuery, parseCollectionQuery, runCollectionQuery } from "../odata/query";
+import { QueryError, isGuid } from "../query/conditions";
+import type { DateContext } from "../query/dates";
+import { runFetchXml } from "../fetchxml/fetchXml";
+import type { Pipeline } from "../pipeline/pipeline";
+import { type Row, type Store } from "../storage/database";
+import { DataverseFault, faults } from "../service/faults";
+import { type Caller, OrganizationService, type UnitOfWork } from "../service/organization";
+import { type AnnotationChoice, annotationsFromPrefer, etagOf, rowFromPayload, rowToJson } from "../service/payload";
+import { CLOSURE_EVENT, recordClosureEvent } from "./customApi";
+import { asText } from "../storage/text";
+
+/**
+ * The Web API subset at /api/data/v9.2/, as a function from request to
+ * response so `$batch` can run its parts through the very same code.
+ */
+
+export const API_ROOT = "/api/data/v9.2/";
+const DEFAULT_PAGE_SIZE = 5000;
+
+export interface ApiRequest {
+  readonly method: string;
+  /** Path and query, starting at API_ROOT. */
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body: string;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface WebApiOptions {
+  readonly baseUrl: () => string;
+  readonly dates: () => DateContext;
+  /** The user requests run as when they do not impersonate (MSCRMCallerID). */
+  readonly defaultUserId: () => string;
+}
+
+const JSON_TYPE = "application/json; odata.metadata=minimal";
+
+export function faultResponse(error: unknown): ApiResponse {
+  const fault = error instanceof DataverseFault
+    ? error
+    : error instanceof QueryError
+      ? faults.query(error.message, error.code)
+      : new DataverseFault(500, "0x80040216", "An unexpected error occurred.");
+  return { status: fault.status, headers: { "Content-Type": "application/json; charset=utf-8", "OData-Version": "4.0" }, body: JSON.stringify(fault.toBody()) };
+}
+
+export class WebApi {
+  constructor(
+    readonly store: Store,
+    readonly service: OrganizationService,
+    readonly pipeline: Pipeline,
+    private readonly options: WebApiOptions,
+  ) {}
+
+  /** The operation's caller, depth and correlation, from the headers a step's call carries. */
+  caller(headers: ApiRequest["headers"]): Caller {
+    const impersonated = headers["mscrmcallerid"];
+    const correlationHeader = headers["x-ms-correlation-request-id"];
+    const correlationId = correlationHeader && isGuid(correlationHeader) ? correlationHeader.toLowerCase() : randomUUID();
+    const depth = (this.pipeline.depthOfDelivery(correlationId) ?? 0) + 1;
+    return { userId: impersonated && isGuid(impersonated) ? impersonated.toLowerCase() : this.options.defaultUserId(), correlationId, depth };
+  }
+
+  async handle(request: ApiRequest, unit?: UnitOfWork): Promise<ApiResponse> {
+    try {
+      const response = await this.route(request, unit);
+      response.headers["OData-Version"] = "4.0";
+      return response;
+    } catch (error) {
+      if (!(error instanceof DataverseFault) && !(error instanceof QueryError)) console.error("webapi.unexpected", (error as Error).name, (error as Error).message);
+      return faultResponse(error);
+    }
+  }
+
+  private async route(request: ApiRequest, unit?: UnitOfWork): Promise<ApiResponse> {
+    const url = new URL(request.url, "http://localhost");
+    const path = decodeURIComponent(url.pathname.slice(API_ROOT.length));
+    const options = new Map<string, string>();
+    for (const [key, value] of url.searchParams) {
+      if (options.has(key)) throw new QueryError(`The query parameter '${key}' is specified more than once.`);
+      options.set(key, value);
+    }
+    const method = request.method.toUpperCase();
+    const prefer = request.headers["prefer"];
+
+    if (path === "") return this.json(200, { "@odata.context": `${this.options.baseUrl()}$metadata`, value: this.store.metadata.entities.map((e) => ({ name: e.entitySetName, kind: "EntitySet", url: e.entitySetName })) });
+    if (path === "WhoAmI" || path === "WhoAmI()") {
+      if (method !== "GET") throw faults.methodNotAllowed(method);
+      const caller = this.caller(request.headers);
+      return this.json(200, {
+        "@odata.context": `${this.options.baseUrl()}$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse`,
+        BusinessUnitId: this.service.organization.businessUnitId, UserId: caller.userId, OrganizationId: this.service.organization.id,
+      });
+    }
+    if (path === CLOSURE_EVENT) {
+      if (method !== "POST") throw faults.methodNotAllowed(method);
+      const body = parseJson(request.body, "");
+      const caller = this.caller(request.headers);
+      // Through a unit, so an event raised inside a failing operation is rolled back with it.
+      await this.inUnit(caller, unit, () => Promise.resolve(recordClosureEvent(this.store, body, caller.correlationId)));
+      return { status: 204, headers: {} };
+    }
+
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:\(([^)]*)\))?(?:\/([A-Za-z_][A-Za-z0-9_]*))?$/.exec(path);
+    if (!match) throw faults.unknownEntitySet(path.split(/[(/]/)[0]);
+    const [, setName, key, property] = match;
+    const entity = this.store.metadata.entityBySet(setName);
+    if (!entity) throw faults.unknownEntitySet(setName);
+    const annotations = annotationsFromPrefer(prefer);
+
+    if (key === undefined) {
+      if (method === "GET") return this.getCollection(entity, options, prefer, url);
+      if (method === "POST") return this.create(entity, request, options, annotations, unit);
+      throw faults.methodNotAllowed(method);
+    }
+    const id = key.trim().toLowerCase();
+    if (!isGuid(id)) throw faults.query(`The key '${key}' is not a valid id; alternate keys are not set up on ${entity.logicalName}.`);
+    if (property !== undefined) {
+      if (method !== "GET") throw faults.methodNotAllowed(method);
+      return this.getRelated(entity, id, property, options, prefer);
+    }
+    switch (method) {
+      case "GET": {
+        const query = parseCollectionQuery(this.store.metadata, entity, options);
+        const row = this.service.retrieve(entity, id);
+        const body = this.shape(entity, row, query, annotations);
+        return this.json(200, { "@odata.context": `${this.options.baseUrl()}$metadata#${entity.entitySetName}${selectSuffix(query)}/$entity`, ...body }, { ETag: etagOf(row) });
+      }
+      case "PATCH":
+        return this.patch(entity, id, request, options, annotations, unit);
+      case "DELETE": {
+        const caller = this.caller(request.headers);
+        await this.inUnit(caller, unit, (u) => u.delete(entity, id, request.headers["if-match"]));
+        return { status: 204, headers: {} };
+      }
+      default:
+        throw faults.methodNotAllowed(method);
+    }
+  }
+
+  private inUnit<T>(caller: Caller, unit: UnitOfWork | undefined, work: (u: UnitOfWork) => Promise<T>): Promise<T> {
+    return unit ? work(unit) : this.service.unit(caller, work);
+  }
+
+  private async create(entity: EntityMetadata, request: ApiRequest, options: ReadonlyMap<string, string>, annotations: AnnotationChoice, unit?: UnitOfWork): Promise<ApiResponse> {
+    const row = rowFromPayload(this.store.metadata, entity, parseJson(request.body, entity.logicalName));
+    const caller = this.caller(request.headers);
+    const id = await this.inUnit(caller, unit, (u) => u.create(entity, row));
+    return this.written(entity, id, 201, request.headers["prefer"], options, annotations);
+  }
+
+  private async patch(entity: EntityMetadata, id: string, request: ApiRequest, options: ReadonlyMap<string, string>, annotations: AnnotationChoice, unit?: UnitOfWork): Promise<ApiResponse> {
+    const row = rowFromPayload(this.store.metadata, entity, parseJson(request.body, entity.logicalName));
+    const ifMatch = request.headers["if-match"];
+    const ifNoneMatch = request.headers["if-none-match"];
+    const caller = this.caller(request.headers);
+    const status = await this.inUnit(caller, unit, async (u) => {
+      const exists = this.store.get(entity, id) !== undefined;
+      if (exists && ifNoneMatch === "*") throw faults.duplicate(entity.logicalName);
+      if (!exists) {
+        // Without If-Match a PATCH is an upsert, as in Dataverse.
+        if (ifMatch) throw faults.recordNotFound(entity.logicalName, id);
+        await u.create(entity, { ...row, [entity.primaryIdAttribute]: id });
+        return 201;
+      }
+      await u.update(entity, id, row, ifMatch);
+      return 200;
+    });
+    return this.written(entity, id, status, request.headers["prefer"], options, annotations);
+  }
+
+  private written(entity: EntityMetadata, id: string, status: number, prefer: string | undefined, options: ReadonlyMap<string, string>, annotations: AnnotationChoice): ApiResponse {
+    const entityId = `${this.options.baseUrl()}${entity.entitySetName}(${id})`;
+    if (/return=representation/i.test(prefer ?? "")) {
+      const query = parseCollectionQuery(this.store.metadata, entity, options);
+      const row = this.service.retrieve(entity, id);
+      return this.json(status, { "@odata.context": `${this.options.baseUrl()}$metadata#${entity.entitySetName}${selectSuffix(query)}/$entity`, ...this.shape(entity, row, query, annotations) }, {
+        "OData-EntityId": entityId, ETag: etagOf(row), "Preference-Applied": "return=representation",
+      });
+    }
+    return { status: 204, headers: { "OData-EntityId": entityId } };
+  }
+
+  private getCollection(entity: EntityMetadata, options: ReadonlyMap<string, string>, prefer: string | undefined, url: URL): ApiResponse {
+    const annotations = annotationsFromPrefer(prefer);
+    const applied: string[] = [];
+    if (annotations.formatted || annotations.lookups) applied.push(/odata\.include-annotations\s*=\s*("[^"]*"|[^;,\s]*)/i.exec(prefer ?? "")?.[0] ?? "");
+    const fetchXml = options.get("fetchXml");
+    if (fetchXml !== undefined) {
+      if (options.size > 1) throw new QueryError("fetchXml cannot be combined with other query options.");
+      const result = runFetchXml(this.store, fetchXml, { dates: this.options.dates(), userId: this.options.defaultUserId(), businessUnitId: this.service.organization.businessUnitId, expectedEntity: entity.logicalName });
+      const value = result.rows.map((r) => result.toJson(r, annotations));
+      const body: Record<string, unknown> = { "@odata.context": `${this.options.baseUrl()}$metadata#${entity.entitySetName}`, value };
+      if (result.moreRecords) body["@Microsoft.Dynamics.CRM.morerecords"] = true;
+      if (result.totalRecordCount !== undefined) body["@Microsoft.Dynamics.CRM.totalrecordcount"] = result.totalRecordCount;
+      return this.json(200, body, applied.length ? { "Preference-Applied": applied.join(",") } : {});
+    }
+    const query = parseCollectionQuery(this.store.metadata, entity, options);
+    const maxPage = /odata\.maxpagesize\s*=\s*(\d+)/i.exec(prefer ?? "");
+    const size = maxPage ? Math.max(1, Math.min(Number(maxPage[1]), DEFAULT_PAGE_SIZE)) : DEFAULT_PAGE_SIZE;
+    if (maxPage) applied.push(`odata.maxpagesize=${size}`);
+    const skip = decodeSkipToken(options.get("$skiptoken"));
+    const page = runCollectionQuery(this.store, query, this.options.dates(), { skip, size });
+    const body: Record<string, unknown> = { "@odata.context": `${this.options.baseUrl()}$metadata#${entity.entitySetName}${selectSuffix(query)}` };
+    if (page.total !== undefined) body["@odata.count"] = page.total;
+    body.value = page.rows.map((row) => this.shape(entity, row, query, annotations));
+    if (page.more) {
+      const next = new URL(url.toString());
+      next.searchParams.set("$skiptoken", encodeSkipToken(skip + page.rows.length));
+      body["@odata.nextLink"] = `${this.options.baseUrl()}${entity.entitySetName}${next.search}`;
+    }
+    return this.json(200, body, applied.length ? { "Preference-Applied": applied.join(",") } : {});
+  }
+
+  private getRelated(entity: EntityMetadata, id: string, property: string, options: ReadonlyMap<string, string>, prefer: string | undefined): ApiResponse {
+    this.service.retrieve(entity, id);
+    const nav = entity.collectionNavigations.get(property);
+    if (!nav) throw faults.unknownProperty(property, entity.logicalName);
+    const child = this.store.metadata.require(nav.referencingTable);
+    const query = parseCollectionQuery(this.store.metadata, child, options);
+    const lookup = child.attributes.get(nav.lookup);
+    if (!lookup) throw faults.unknownProperty(nav.lookup, child.logicalName);
+    const page = runCollectionQuery(this.store, query, this.options.dates(), { skip: 0, size: DEFAULT_PAGE_SIZE }, { kind: "compare", op: "eq", column: { alias: "t0", attribute: lookup }, value: id });
+    const annotations = annotationsFromPrefer(prefer);
+    return this.json(200, { "@odata.context": `${this.options.baseUrl()}$metadata#${child.entitySetName}${selectSuffix(query)}`, value: page.rows.map((r) => this.shape(child, r, query, annotations)) });
+  }
+
+  private shape(entity: EntityMetadata, row: Row, query: CollectionQuery, annotations: AnnotationChoice): Record<string, unknown> {
+    const out = rowToJson(this.store, entity, row, { select: query.select, annotations });
+    for (const expand of query.expand) {
+      if (expand.kind === "single") {
+        const reference = row[expand.lookup];
+        const related = reference && typeof reference === "object" ? this.store.get(expand.entity, reference.id) : undefined;
+        out[expand.name] = related ? rowToJson(this.store, expand.entity, related, { select: expand.query.select, annotations }) : null;
+      } else {
+        const lookup = expand.entity.attributes.get(expand.lookup);
+        if (!lookup) continue;
+        const id = asText(row[entity.primaryIdAttribute]);
+        const page = runCollectionQuery(this.store, expand.query, this.options.dates(), { skip: 0, size: DEFAULT_PAGE_SIZE }, { kind: "compare", op: "eq", column: { alias: "t0", attribute: lookup }, value: id });
+        out[expand.name] = page.rows.map((r) => rowToJson(this.store, expand.entity, r, { select: expand.query.select, annotations }));
+      }
+    }
+    return out;
+  }
+
+  private json(status: number, body: unknown, headers: Record<string, string> = {}): ApiResponse {
+    return { status, headers: { "Content-Type": JSON_TYPE, ...headers }, body: JSON.stringify(body) };
+  }
+}
+
+function selectSuffix(query: CollectionQuery): string {
+  return query.select ? `(${query.select.join(",")})` : "";
+}
+
+export function parseJson(text: string, table: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw faults.payload(table, "The request body is not valid JSON.");
+  }
+}
+
+/** Opaque to clients, as Dataverse's paging cookie is. */
+function encodeSkipToken(offset: number): string {
+  return Buffer.from(JSON.stringify({ offset })).toString("base64url");
+}
+
+function decodeSkipToken(token: string | undefined): number {
+  if (token === undefined) return 0;
+  try {
+    const parsed = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as { offset?: unknown };
+    if (typeof parsed.offset === "number" && Number.isInteger(parsed.offset) && parsed.offset >= 0) return parsed.offset;
+  } catch {
+    // falls through to the error below
+  }
+  throw new QueryError("The $skiptoken is not valid.");
+}
