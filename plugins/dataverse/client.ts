@@ -1,0 +1,205 @@
+import type { Logger } from "../service/logger";
+import { silentLogger } from "../service/logger";
+
+/**
+ * A small Dataverse Web API client (v9.2) for the webhook service, on the
+ * platform fetch. Rows are typed by the generated row types
+ * (solution/generated/dataverse.ts).
+ */
+
+export type AccessToken = () => Promise<string | undefined>;
+
+export interface DataverseClientOptions {
+  /** The organisation URL, e.g. https://contoso.crm.dynamics.com (no /api/data). */
+  readonly url: string;
+  readonly accessToken?: AccessToken;
+  readonly fetch?: typeof fetch;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly logger?: Logger;
+  /** Attempts after the first one for 429 and transient 5xx. */
+  readonly maxRetries?: number;
+  readonly baseDelayMs?: number;
+  readonly maxDelayMs?: number;
+  /** Sent as a header so Dataverse's own telemetry ties calls to the triggering operation. */
+  readonly correlationId?: string;
+}
+
+export interface Query {
+  readonly select?: readonly string[];
+  readonly filter?: string;
+  readonly orderby?: string;
+  readonly top?: number;
+}
+
+/** A Web API error, with Dataverse's error code ("0x80040217") when it sent one. */
+export class DataverseError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string | undefined,
+    message: string,
+    readonly operation: string,
+  ) {
+    super(message);
+    this.name = "DataverseError";
+  }
+
+  /** Worth retrying later: throttling, gateway and availability failures, or no answer at all. */
+  get transient(): boolean {
+    return this.status === 0 || this.status === 429 || this.status === 502 || this.status === 503 || this.status === 504;
+  }
+
+  get notFound(): boolean {
+    return this.status === 404;
+  }
+
+  /** If-Match did not match: someone else changed the row first. */
+  get preconditionFailed(): boolean {
+    return this.status === 412;
+  }
+}
+
+const RETRIABLE = new Set([429, 502, 503, 504]);
+
+export function escapeODataString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+function queryString(query: Query): string {
+  const parts: string[] = [];
+  if (query.select?.length) parts.push(`$select=${query.select.join(",")}`);
+  if (query.filter) parts.push(`$filter=${encodeURIComponent(query.filter)}`);
+  if (query.orderby) parts.push(`$orderby=${encodeURIComponent(query.orderby)}`);
+  if (query.top !== undefined) parts.push(`$top=${query.top}`);
+  return parts.length ? `?${parts.join("&")}` : "";
+}
+
+export class DataverseClient {
+  readonly apiUrl: string;
+  private readonly fetchImpl: typeof fetch;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly logger: Logger;
+  private readonly maxRetries: number;
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+
+  constructor(private readonly options: DataverseClientOptions) {
+    const url = new URL(options.url);
+    this.apiUrl = `${url.origin}/api/data/v9.2/`;
+    this.fetchImpl = options.fetch ?? fetch;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.logger = options.logger ?? silentLogger;
+    this.maxRetries = options.maxRetries ?? 4;
+    this.baseDelayMs = options.baseDelayMs ?? 500;
+    this.maxDelayMs = options.maxDelayMs ?? 30_000;
+  }
+
+  /** The same client, tagged with another operation's correlation id. */
+  withCorrelation(correlationId: string, logger?: Logger): DataverseClient {
+    return new DataverseClient({ ...this.options, correlationId, logger: logger ?? this.logger });
+  }
+
+  async retrieve<T>(entitySet: string, id: string, select?: readonly string[]): Promise<T> {
+    const response = await this.send("GET", `${entitySet}(${id})${queryString({ select })}`);
+    return (await response.json()) as T;
+  }
+
+  /** Every row the query matches, following @odata.nextLink page by page. */
+  async retrieveMultiple<T>(entitySet: string, query: Query = {}, pageSize = 5000): Promise<T[]> {
+    const rows: T[] = [];
+    let next: string | undefined = `${entitySet}${queryString(query)}`;
+    while (next) {
+      const response = await this.send("GET", next, undefined, { Prefer: `odata.maxpagesize=${pageSize}` });
+      const page = (await response.json()) as { value: T[]; "@odata.nextLink"?: string };
+      rows.push(...page.value);
+      next = page["@odata.nextLink"];
+    }
+    return rows;
+  }
+
+  /** Creates a row and returns its id, read from the OData-EntityId header. */
+  async create(entitySet: string, row: Record<string, unknown>): Promise<string> {
+    const response = await this.send("POST", entitySet, row);
+    const entityId = response.headers.get("OData-EntityId") ?? "";
+    const match = /\(([0-9a-f-]{36})\)$/i.exec(entityId);
+    if (!match) throw new DataverseError(response.status, undefined, "Create returned no OData-EntityId", `POST ${entitySet}`);
+    return match[1].toLowerCase();
+  }
+
+  /**
+   * Updates columns of an existing row. `If-Match: *` by default so a PATCH
+   * never turns into an upsert of a deleted row; pass an etag for optimistic
+   * concurrency (412 when someone changed the row first).
+   */
+  async update(entitySet: string, id: string, changes: Record<string, unknown>, options: { ifMatch?: string } = {}): Promise<void> {
+    await this.send("PATCH", `${entitySet}(${id})`, changes, { "If-Match": options.ifMatch ?? "*" });
+  }
+
+  async delete(entitySet: string, id: string): Promise<void> {
+    await this.send("DELETE", `${entitySet}(${id})`);
+  }
+
+  /** Calls an unbound custom API (action); its response body, if any. */
+  async executeAction<T = unknown>(uniqueName: string, parameters: Record<string, unknown>): Promise<T | undefined> {
+    const response = await this.send("POST", uniqueName, parameters);
+    if (response.status === 204) return undefined;
+    const text = await response.text();
+    return text ? (JSON.parse(text) as T) : undefined;
+  }
+
+  private async send(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<Response> {
+    const url = path.startsWith("http") ? path : `${this.apiUrl}${path}`;
+    const operation = `${method} ${new URL(url).pathname.replace(/\([0-9a-f-]{36}\)/gi, "(id)")}`;
+    for (let attempt = 0; ; attempt++) {
+      const headers: Record<string, string> = {
+        Accept: "application/json",
+        "OData-MaxVersion": "4.0",
+        "OData-Version": "4.0",
+        ...extraHeaders,
+      };
+      if (body !== undefined) headers["Content-Type"] = "application/json; charset=utf-8";
+      if (this.options.correlationId) headers["x-ms-correlation-request-id"] = this.options.correlationId;
+      const token = await this.options.accessToken?.();
+      if (token) headers.Authorization = `Bearer ${token}`;
+
+      let response: Response | undefined;
+      try {
+        response = await this.fetchImpl(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      } catch {
+        response = undefined;
+      }
+      const status = response?.status ?? 0;
+      if (response?.ok) return response;
+      if ((status === 0 || RETRIABLE.has(status)) && attempt < this.maxRetries) {
+        const delay = this.retryDelay(attempt, response);
+        this.logger.warn("dataverse.retry", { status, attempt: attempt + 1, correlationId: this.options.correlationId });
+        await response?.body?.cancel().catch(() => undefined);
+        await this.sleep(delay);
+        continue;
+      }
+      throw response ? await errorFrom(response, operation) : new DataverseError(0, undefined, "Dataverse could not be reached", operation);
+    }
+  }
+
+  /** Retry-After (seconds) when Dataverse sends it, otherwise exponential backoff with jitter, capped. */
+  private retryDelay(attempt: number, response: Response | undefined): number {
+    const retryAfter = Number(response?.headers.get("Retry-After"));
+    if (Number.isFinite(retryAfter) && retryAfter >= 0 && response?.headers.has("Retry-After")) {
+      return Math.min(retryAfter * 1000, this.maxDelayMs);
+    }
+    const exponential = this.baseDelayMs * 2 ** attempt;
+    return Math.min(exponential + Math.floor(Math.random() * this.baseDelayMs), this.maxDelayMs);
+  }
+}
+
+async function errorFrom(response: Response, operation: string): Promise<DataverseError> {
+  let code: string | undefined;
+  let message = `Dataverse answered ${response.status}`;
+  try {
+    const body = (await response.json()) as { error?: { code?: string; message?: string } };
+    code = body.error?.code;
+    if (body.error?.message) message = body.error.message;
+  } catch {
+    // Not JSON (a gateway page): the status says enough.
+  }
+  return new DataverseError(response.status, code, message, operation);
+}

@@ -1,0 +1,4 @@
+export * from "./auth";
+export * from "./handleWebhookRequest";
+export * from "./logger";
+export * from "./settings";

@@ -1,0 +1,92 @@
+import { CLOSURE_CHECK_ITEMS, type ClosureCheckItem, type ClosureFacts, type EngagementConfiguration, checklistProgress } from "../../domain";
+import {
+  type AppointmentRow,
+  type ClosureCheckRow,
+  ClosureCheckItemValues,
+  ClosureReasonValues,
+  type EngagementRow,
+  Tables,
+  TimepointValues,
+  type WellbeingScoreRow,
+} from "../../solution/generated/dataverse";
+import type { DataverseClient } from "../dataverse/client";
+import { attendanceOf, keyOf, loadSessions } from "./records";
+
+/** Every item any closure reason of this configuration needs, in checklist order. */
+export function configuredItems(config: EngagementConfiguration): ClosureCheckItem[] {
+  const used = new Set(Object.values(config.requiredChecks).flat());
+  return CLOSURE_CHECK_ITEMS.filter((item) => used.has(item));
+}
+
+export function loadChecks(dataverse: DataverseClient, engagementId: string): Promise<ClosureCheckRow[]> {
+  return dataverse.retrieveMultiple<ClosureCheckRow>(Tables.closureCheck.entitySetName, {
+    select: ["sprx_closurecheckid", "sprx_item", "sprx_done"],
+    filter: `_sprx_engagementid_value eq ${engagementId}`,
+  });
+}
+
+export function doneItems(checks: readonly ClosureCheckRow[]): Set<ClosureCheckItem> {
+  return new Set(checks.filter((c) => c.sprx_done === true).flatMap((c) => keyOf(ClosureCheckItemValues, c.sprx_item) ?? []));
+}
+
+/** Booked sessions still ahead: closure needs them cancelled first. */
+export function openFutureSessions(sessions: readonly AppointmentRow[], now: Date): number {
+  return sessions.filter((row) => attendanceOf(row) === "planned" && Date.parse(row.scheduledstart ?? "") > now.getTime()).length;
+}
+
+/**
+ * What the domain judges a closure (or checklist progress) on, read from
+ * the record: ticked checks, booked future sessions, a stored closing
+ * wellbeing measure. Reason and summary come from the caller, because a
+ * closing update may carry them itself.
+ */
+export async function closureFacts(
+  dataverse: DataverseClient,
+  engagementId: string,
+  now: Date,
+  given: { readonly reasonValue: number | null | undefined; readonly summary: string | null | undefined; readonly sessions?: readonly AppointmentRow[] },
+): Promise<ClosureFacts> {
+  const [checks, sessions, closingScores] = await Promise.all([
+    loadChecks(dataverse, engagementId),
+    given.sessions ? Promise.resolve(given.sessions) : loadSessions(dataverse, engagementId),
+    dataverse.retrieveMultiple<WellbeingScoreRow>(Tables.wellbeingScore.entitySetName, {
+      select: ["sprx_wellbeingscoreid"],
+      filter: `_sprx_engagementid_value eq ${engagementId} and sprx_timepoint eq ${TimepointValues.closing}`,
+      top: 1,
+    }),
+  ]);
+  return {
+    reason: keyOf(ClosureReasonValues, given.reasonValue) ?? null,
+    done: doneItems(checks),
+    summary: given.summary ?? null,
+    openFutureSessions: openFutureSessions(sessions, now),
+    closingWellbeingRecorded: closingScores.length > 0,
+  };
+}
+
+/** The checklist progress columns, as the domain judges them, that differ from the row. */
+export function progressChanges(engagement: EngagementRow, facts: ClosureFacts, config: EngagementConfiguration): Partial<EngagementRow> {
+  const progress = checklistProgress(facts, config);
+  const wanted: Partial<EngagementRow> = {
+    sprx_checksdone: progress.done,
+    sprx_checksrequired: progress.required,
+    sprx_checklistcomplete: progress.complete,
+  };
+  return Object.fromEntries(
+    Object.entries(wanted).filter(([column, value]) => (engagement[column as keyof EngagementRow] ?? null) !== value),
+  );
+}
+
+/** Writes checklist progress (and any extra columns) when something changed; returns whether it wrote. */
+export async function storeProgress(
+  dataverse: DataverseClient,
+  engagement: EngagementRow,
+  facts: ClosureFacts,
+  config: EngagementConfiguration,
+  extra: Partial<EngagementRow> = {},
+): Promise<boolean> {
+  const changes = { ...extra, ...progressChanges(engagement, facts, config) };
+  if (Object.keys(changes).length === 0) return false;
+  await dataverse.update(Tables.engagement.entitySetName, engagement.sprx_engagementid!, changes);
+  return true;
+}

@@ -1,0 +1,24 @@
+import type { StepHandlerName } from "../registrations";
+import { afterClosure } from "./afterClosure";
+import { closureCheckChanged } from "./closureCheckChanged";
+import { closureValidation } from "./closureValidation";
+import { engagementCreated } from "./engagementCreated";
+import { nextSessionSuggestion } from "./nextSessionSuggestion";
+import { sessionBookkeeping } from "./sessionBookkeeping";
+import { sessionValidation } from "./sessionValidation";
+import type { StepHandler } from "./types";
+import { wellbeingScored } from "./wellbeingScored";
+
+/** Handler names in plugins/registrations.ts → the step that runs. */
+export const STEPS: Readonly<Record<StepHandlerName, StepHandler>> = {
+  sessionBookkeeping,
+  sessionValidation,
+  engagementCreated,
+  closureCheckChanged,
+  closureValidation,
+  afterClosure,
+  wellbeingScored,
+  nextSessionSuggestion,
+};
+
+export type { StepHandler, StepOutcome, StepServices } from "./types";

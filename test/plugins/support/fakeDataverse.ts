@@ -1,0 +1,252 @@
+import { randomUUID } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+/**
+ * A small recording stand-in for the Dataverse Web API, on loopback: rows in
+ * memory, every request recorded, failures injectable. It speaks the parts
+ * of the protocol the service uses — $select, a conjunctive $filter, $top,
+ * paging with odata.maxpagesize and @odata.nextLink, OData-EntityId on
+ * create, If-Match (etags and *), @odata.bind, unbound actions, and
+ * Dataverse's error shape.
+ */
+
+export interface RecordedRequest {
+  readonly method: string;
+  /** Path and query after /api/data/v9.2/, decoded. */
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body: Record<string, unknown> | undefined;
+}
+
+type Row = Record<string, unknown>;
+
+const PRIMARY_KEYS: Record<string, string> = {
+  sprx_engagements: "sprx_engagementid",
+  appointments: "activityid",
+  sprx_goals: "sprx_goalid",
+  sprx_closurechecks: "sprx_closurecheckid",
+  sprx_wellbeingscores: "sprx_wellbeingscoreid",
+  contacts: "contactid",
+  systemusers: "systemuserid",
+  serviceendpoints: "serviceendpointid",
+  sdkmessages: "sdkmessageid",
+  sdkmessagefilters: "sdkmessagefilterid",
+  sdkmessageprocessingsteps: "sdkmessageprocessingstepid",
+  sdkmessageprocessingstepimages: "sdkmessageprocessingstepimageid",
+};
+
+/** Navigation properties whose lookup column is named differently. */
+const LOOKUP_OF_NAVIGATION: Record<string, string> = { eventhandler_serviceendpoint: "eventhandler" };
+
+interface Fault {
+  readonly matches: (request: RecordedRequest) => boolean;
+  remaining: number;
+  readonly status: number;
+  readonly headers: Record<string, string>;
+}
+
+export interface FakeDataverse {
+  readonly url: string;
+  readonly requests: RecordedRequest[];
+  readonly actions: { name: string; body: Record<string, unknown> }[];
+  insert(entitySet: string, row: Row): string;
+  row(entitySet: string, id: string): Row | undefined;
+  rows(entitySet: string): Row[];
+  /** The next `count` requests that match answer `status` (with headers such as Retry-After). */
+  fail(matches: (request: RecordedRequest) => boolean, count: number, status: number, headers?: Record<string, string>): void;
+  writes(): RecordedRequest[];
+  close(): Promise<void>;
+}
+
+function literal(text: string): unknown {
+  if (text === "null") return null;
+  if (text === "true") return true;
+  if (text === "false") return false;
+  if (text.startsWith("'")) return text.slice(1, -1).replace(/''/g, "'");
+  if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text);
+  return text.toLowerCase();
+}
+
+function compare(value: unknown, operator: string, expected: unknown): boolean {
+  const a = typeof value === "string" ? value.toLowerCase() : (value ?? null);
+  const b = typeof expected === "string" ? expected.toLowerCase() : expected;
+  switch (operator) {
+    case "eq":
+      return a === b;
+    case "ne":
+      return a !== b;
+    case "gt":
+      return a !== null && b !== null && (a as number) > (b as number);
+    case "ge":
+      return a !== null && b !== null && (a as number) >= (b as number);
+    case "lt":
+      return a !== null && b !== null && (a as number) < (b as number);
+    case "le":
+      return a !== null && b !== null && (a as number) <= (b as number);
+    default:
+      throw new Error(`operator ${operator} not supported by the fake`);
+  }
+}
+
+/** `a eq 1 and b ne null and c eq 'x'` — the conjunctions the service sends. */
+function matchesFilter(row: Row, filter: string | null): boolean {
+  if (!filter) return true;
+  return filter.split(/\s+and\s+/i).every((clause) => {
+    const match = /^\s*(\S+)\s+(eq|ne|gt|ge|lt|le)\s+(.+?)\s*$/.exec(clause);
+    if (!match) throw new Error(`filter clause not supported by the fake: ${clause}`);
+    return compare(row[match[1]], match[2], literal(match[3]));
+  });
+}
+
+function errorBody(code: string, message: string): string {
+  return JSON.stringify({ error: { code, message } });
+}
+
+export async function startFakeDataverse(): Promise<FakeDataverse> {
+  const tables = new Map<string, Map<string, Row>>();
+  const requests: RecordedRequest[] = [];
+  const actions: { name: string; body: Record<string, unknown> }[] = [];
+  const faults: Fault[] = [];
+  let version = 1000;
+  const table = (set: string) => {
+    if (!tables.has(set)) tables.set(set, new Map());
+    return tables.get(set)!;
+  };
+  const stamp = (row: Row) => {
+    version++;
+    row["@odata.etag"] = `W/"${version}"`;
+    row.versionnumber = version;
+    return row;
+  };
+  const applyBinds = (row: Row, body: Row) => {
+    for (const [key, value] of Object.entries(body)) {
+      if (key.endsWith("@odata.bind")) {
+        const navigation = key.slice(0, -"@odata.bind".length);
+        const id = /\(([0-9a-f-]{36})\)$/i.exec(String(value))?.[1];
+        row[`_${LOOKUP_OF_NAVIGATION[navigation] ?? navigation}_value`] = id?.toLowerCase();
+      } else {
+        row[key] = value;
+      }
+    }
+  };
+  const insert = (set: string, row: Row): string => {
+    const key = PRIMARY_KEYS[set];
+    const id = ((row[key] as string | undefined) ?? randomUUID()).toLowerCase();
+    const stored: Row = { createdon: new Date().toISOString() };
+    applyBinds(stored, row);
+    stored[key] = id;
+    table(set).set(id, stamp(stored));
+    return id;
+  };
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const url = new URL(req.url ?? "/", "http://localhost");
+      const relative = decodeURIComponent(url.pathname.replace(/^\/api\/data\/v9\.2\//, "")) + decodeURIComponent(url.search);
+      const text = Buffer.concat(chunks).toString("utf8");
+      const body = text ? (JSON.parse(text) as Row) : undefined;
+      const headers = {
+        "if-match": req.headers["if-match"],
+        prefer: req.headers.prefer as string | undefined,
+        authorization: req.headers.authorization,
+        "x-ms-correlation-request-id": req.headers["x-ms-correlation-request-id"] as string | undefined,
+      };
+      const recorded: RecordedRequest = { method: req.method ?? "", path: relative, headers, body };
+      requests.push(recorded);
+      const send = (status: number, payload?: unknown, extra: Record<string, string> = {}) => {
+        res.writeHead(status, { ...(payload === undefined ? {} : { "Content-Type": "application/json; odata.metadata=minimal" }), "OData-Version": "4.0", ...extra });
+        res.end(payload === undefined ? undefined : typeof payload === "string" ? payload : JSON.stringify(payload));
+      };
+      const fault = faults.find((f) => f.remaining > 0 && f.matches(recorded));
+      if (fault) {
+        fault.remaining--;
+        return send(fault.status, errorBody("0x80072321", "Injected failure"), fault.headers);
+      }
+
+      const match = /^\/api\/data\/v9\.2\/([A-Za-z_]+)(?:\(([0-9a-f-]{36})\))?$/i.exec(url.pathname);
+      if (!match) return send(404, errorBody("0x8006088a", "Resource not found for the segment."));
+      const [, set, rawId] = match;
+      const id = rawId?.toLowerCase();
+      const key = PRIMARY_KEYS[set];
+      if (!key) {
+        if (req.method === "POST" && !id) {
+          actions.push({ name: set, body: body ?? {} });
+          return send(204);
+        }
+        return send(404, errorBody("0x8006088a", `Resource not found for the segment '${set}'.`));
+      }
+      const rows = table(set);
+      const select = url.searchParams.get("$select")?.split(",");
+      const project = (row: Row) =>
+        select ? Object.fromEntries(Object.entries(row).filter(([k]) => select.includes(k) || k === "@odata.etag" || k === key)) : { ...row };
+
+      if (req.method === "GET" && id) {
+        const row = rows.get(id);
+        return row ? send(200, project(row)) : send(404, errorBody("0x80040217", `${set} With Id = ${id} Does Not Exist`));
+      }
+      if (req.method === "GET") {
+        let found = [...rows.values()].filter((row) => matchesFilter(row, url.searchParams.get("$filter")));
+        const orderby = url.searchParams.get("$orderby");
+        if (orderby) {
+          const [column, direction] = orderby.split(" ");
+          const text = (row: Row) => JSON.stringify(row[column] ?? "");
+          found.sort((a, b) => text(a).localeCompare(text(b)) * (direction === "desc" ? -1 : 1));
+        }
+        const top = url.searchParams.get("$top");
+        if (top) found = found.slice(0, Number(top));
+        const pageSize = Number(/odata\.maxpagesize=(\d+)/.exec(headers.prefer ?? "")?.[1] ?? 5000);
+        const skip = Number(url.searchParams.get("$skiptoken") ?? 0);
+        const page = found.slice(skip, skip + pageSize);
+        const next = skip + pageSize < found.length ? new URL(req.url ?? "", `http://${req.headers.host}`) : undefined;
+        next?.searchParams.set("$skiptoken", String(skip + pageSize));
+        return send(200, { value: page.map(project), ...(next ? { "@odata.nextLink": next.toString() } : {}) });
+      }
+      if (req.method === "POST" && !id) {
+        const newId = insert(set, body ?? {});
+        return send(204, undefined, { "OData-EntityId": `http://${req.headers.host}/api/data/v9.2/${set}(${newId})` });
+      }
+      if (req.method === "PATCH" && id) {
+        const row = rows.get(id);
+        const ifMatch = headers["if-match"];
+        if (!row && ifMatch) return send(404, errorBody("0x80040217", `${set} With Id = ${id} Does Not Exist`));
+        if (row && ifMatch && ifMatch !== "*" && ifMatch !== row["@odata.etag"]) {
+          return send(412, errorBody("0x80060882", "The version of the existing record doesn't match the RowVersion property provided."));
+        }
+        if (!row) {
+          insert(set, { ...(body ?? {}), [key]: id });
+          return send(204);
+        }
+        applyBinds(row, body ?? {});
+        stamp(row);
+        return send(204);
+      }
+      if (req.method === "DELETE" && id) {
+        return rows.delete(id) ? send(204) : send(404, errorBody("0x80040217", `${set} With Id = ${id} Does Not Exist`));
+      }
+      return send(405, errorBody("0x80060888", "Method not supported by the fake"));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    actions,
+    insert,
+    row: (set, id) => table(set).get(id.toLowerCase()),
+    rows: (set) => [...table(set).values()],
+    fail(matches, count, status, headers = {}) {
+      faults.push({ matches, remaining: count, status, headers });
+    },
+    writes: () => requests.filter((r) => r.method !== "GET"),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
