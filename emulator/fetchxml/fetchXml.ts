@@ -259,6 +259,7 @@ function runAggregate(store: Store, input: AggregateInput): FetchResult {
       outputs.push({ alias: a.alias, source, name: a.name, groupby: a.groupby === true });
     }
   }
+  if (selects.length === 0) throw new QueryError("An aggregate query needs at least one attribute with an aggregate or groupby.", "0x8004111c");
   const groupSql = groups.length ? ` GROUP BY ${groups.join(", ")}` : "";
   const orderSql = input.orders.length ? ` ORDER BY ${input.orders.join(", ")}` : groups.length ? ` ORDER BY ${groups.join(", ")}` : "";
   const rows = store.select(`SELECT ${selects.join(", ")} ${input.from}${input.whereSql}${groupSql}${orderSql} LIMIT ?`, [...input.params, input.limit]);

@@ -59,6 +59,12 @@ export class DataverseError extends Error {
 }
 
 const RETRIABLE = new Set([429, 502, 503, 504]);
+/**
+ * A 500 is retried only where repeating cannot duplicate a write: reads, and
+ * updates or deletes of a named row. A create that failed with 500 may have
+ * been committed, so it is left to the step's own idempotent retry.
+ */
+const REPEATABLE_METHODS = new Set(["GET", "PATCH", "DELETE"]);
 
 export function escapeODataString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
@@ -169,7 +175,8 @@ export class DataverseClient {
       }
       const status = response?.status ?? 0;
       if (response?.ok) return response;
-      if ((status === 0 || RETRIABLE.has(status)) && attempt < this.maxRetries) {
+      const retriable = status === 0 || RETRIABLE.has(status) || (status === 500 && REPEATABLE_METHODS.has(method));
+      if (retriable && attempt < this.maxRetries) {
         const delay = this.retryDelay(attempt, response);
         this.logger.warn("dataverse.retry", { status, attempt: attempt + 1, correlationId: this.options.correlationId });
         await response?.body?.cancel().catch(() => undefined);

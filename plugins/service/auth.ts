@@ -2,7 +2,8 @@ import { createHash, timingSafeEqual } from "node:crypto";
 
 /**
  * How Dataverse authenticates to the service, as set on the service
- * endpoint (authtype): WebhookKey sends `?code=<key>`, HttpHeader sends
+ * endpoint (authtype): WebhookKey sends `?code=<key>` (an `x-api-key` header
+ * carrying the same key is accepted too), HttpHeader sends
  * configured header pairs, HttpQueryString configured query pairs.
  */
 export type WebhookAuth =
@@ -30,9 +31,11 @@ export function isAuthorised(
 ): boolean {
   switch (auth.kind) {
     case "WebhookKey": {
-      // Only where Dataverse puts it: `?code=`. The x-api-key header is the HttpHeader style.
-      const given = first(query.code);
-      return secretsEqual(given, auth.key);
+      // Dataverse puts the key in `?code=`; hosts and gateways in front of the
+      // service (and curl users) send it as `x-api-key`. Either must match.
+      const fromQuery = secretsEqual(first(query.code), auth.key);
+      const fromHeader = secretsEqual(first(headers["x-api-key"]), auth.key);
+      return fromQuery || fromHeader;
     }
     case "HttpHeader": {
       const pairs = Object.entries(auth.headers);

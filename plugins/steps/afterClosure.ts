@@ -33,7 +33,9 @@ export const afterClosure: StepHandler = async (context, services) => {
   const { dataverse, logger } = services;
   const id = context.primaryId;
   const closureStarted = context.operationCreatedOn ?? services.clock();
-  const claimedForThisClosure = (value: string | null | undefined) => !!value && Date.parse(value) >= closureStarted.getTime();
+  // Dataverse keeps date-times to the second, so the stored claim is compared with the start truncated likewise.
+  const startedToTheSecond = Math.floor(closureStarted.getTime() / 1000) * 1000;
+  const claimedForThisClosure = (value: string | null | undefined) => !!value && Date.parse(value) >= startedToTheSecond;
   // A claim is never stamped before the operation, even if this host's clock runs behind Dataverse's.
   const claimStamp = () => new Date(Math.max(services.clock().getTime(), closureStarted.getTime())).toISOString();
 
