@@ -1,48 +1,57 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
+import { CONTROL_LABELS, CONTROL_NAMES, FORM_SCRIPT, HARNESS_SCRIPTS, controlsBuilt } from "./assets";
 import { escapeHtml, page, table } from "./html";
 import { asText } from "../storage/text";
 
 /**
- * The contact form. The three controls (tracker, guidance, checklist) are
- * mounted here from out/controls once `npm run build` has produced them;
- * until then the page says so plainly and shows the record itself.
+ * The contact form, as a model-driven app lays it out: the record header with
+ * the person's name, then the "Social prescribing" tab whose sections hold the
+ * six-appointment tracker, the stage guidance panel and the closure checklist,
+ * mounted from out/controls by the harness. Until `npm run build` has produced
+ * them the page says so plainly and shows the record itself.
  */
 
 export interface ContactPageInput {
   readonly contact: Record<string, unknown>;
   readonly engagements: readonly Record<string, unknown>[];
-  /** Folder the controls are built into (out/controls). */
+  /** Folder the controls are built into (out/controls); the harness is built beside it. */
   readonly controlsDirectory?: string;
-}
-
-export const CONTROL_NAMES = ["AppointmentTracker", "StageGuidance", "ClosureChecklist"] as const;
-
-export function builtControls(controlsDirectory: string | undefined): string[] {
-  if (!controlsDirectory) return [];
-  return CONTROL_NAMES.filter((name) => fs.existsSync(path.join(controlsDirectory, name, "bundle.js")));
 }
 
 const formatted = (row: Record<string, unknown>, name: string): string =>
   escapeHtml(row[`${name}@OData.Community.Display.V1.FormattedValue`] ?? row[name] ?? "");
 
-export function contactPage(input: ContactPageInput): string {
-  const { contact, engagements } = input;
-  const name = asText(contact.fullname) || "Contact";
-  const details = `<dl>
-<dt>Email</dt><dd>${escapeHtml(contact.emailaddress1 ?? "—")}</dd>
-<dt>Phone</dt><dd>${escapeHtml(contact.telephone1 ?? "—")}</dd>
-</dl>`;
+function recordHeader(contact: Record<string, unknown>, name: string): string {
+  const field = (label: string, value: unknown) => `<div><dt>${escapeHtml(label)}</dt><dd>${escapeHtml(asText(value) || "—")}</dd></div>`;
+  return `<div class="form-header">
+<div><p class="entity">Contact</p><h1>${escapeHtml(name)}</h1></div>
+<dl class="header-fields">${field("Email", contact.emailaddress1)}${field("Phone", contact.telephone1)}</dl>
+</div>`;
+}
+
+function socialPrescribingTab(contactId: string): string {
+  const sections = CONTROL_NAMES.map(
+    (control) => `<div class="form-section"><div class="control-host" data-control="${control}" data-label="${escapeHtml(CONTROL_LABELS[control])}"></div></div>`,
+  ).join("\n");
+  return `<h2 class="tab-title">Social prescribing</h2>
+<div class="form-sections" id="sprx-form" data-contact-id="${escapeHtml(contactId)}">
+${sections}
+</div>`;
+}
+
+function notBuilt(engagements: readonly Record<string, unknown>[]): string {
   const rows = engagements.map((e) => [
     escapeHtml(e.sprx_name), formatted(e, "sprx_stage"), formatted(e, "sprx_sessionsattended"),
     formatted(e, "sprx_nextsessionon"), formatted(e, "statuscode"), formatted(e, "sprx_closurereason"),
   ]);
-  const built = builtControls(input.controlsDirectory);
-  const controls = built.length === CONTROL_NAMES.length
-    ? `<section aria-label="Controls"><p>The controls are built; they are mounted by the control host.</p></section>`
-    : `<section aria-labelledby="controls-heading"><h2 id="controls-heading">Controls</h2>
+  return `${table("Engagements", ["Reference", "Stage", "Sessions attended", "Next session", "Status", "Closure reason"], rows)}
+<section aria-labelledby="controls-heading"><h2 id="controls-heading">Controls</h2>
 <p role="status">The six-appointment tracker, stage guidance and closure checklist are not built yet. Run <code>npm run build</code>, then reload this page.</p></section>`;
-  return page(name, `${details}
-${table("Engagements", ["Reference", "Stage", "Sessions attended", "Next session", "Status", "Closure reason"], rows)}
-${controls}`);
+}
+
+export function contactPage(input: ContactPageInput): string {
+  const { contact } = input;
+  const name = asText(contact.fullname) || "Contact";
+  const header = recordHeader(contact, name);
+  if (!controlsBuilt(input.controlsDirectory)) return page(name, `${header}\n${notBuilt(input.engagements)}`, { heading: false });
+  return page(name, `${header}\n${socialPrescribingTab(asText(contact.contactid))}`, { heading: false, scripts: [...HARNESS_SCRIPTS, FORM_SCRIPT] });
 }

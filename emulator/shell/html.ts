@@ -5,33 +5,50 @@ export function escapeHtml(value: unknown): string {
   return asText(value).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
 }
 
+/**
+ * Every shell page loads scripts only from this server. Styles may be inline
+ * because Fluent UI (Griffel) inserts its style rules at run time and the
+ * tracker positions its window markers with style attributes.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+export interface PageOptions {
+  /** Script URLs on this server, loaded in order at the end of the body. */
+  readonly scripts?: readonly string[];
+  /** False when the page renders its own h1 (the contact form's record header). */
+  readonly heading?: boolean;
+}
+
 /** One accessible page: a language, a title, skip link, landmarks and a visible focus style. */
-export function page(title: string, main: string): string {
+export function page(title: string, main: string, options: PageOptions = {}): string {
+  const scripts = (options.scripts ?? []).map((src) => `<script src="${escapeHtml(src)}"></script>`).join("\n");
   return `<!doctype html>
 <html lang="en-GB">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} – Social Prescribing (local)</title>
-<style>
-  body { font-family: "Segoe UI", system-ui, sans-serif; margin: 0; color: #1b1b1b; background: #fafafa; }
-  header, main { padding: 0.75rem 1.5rem; }
-  header { background: #0f4c81; color: #fff; }
-  header a { color: #fff; margin-right: 1rem; }
-  a:focus-visible, button:focus-visible { outline: 3px solid #ffbf47; outline-offset: 2px; }
-  table { border-collapse: collapse; margin-bottom: 1.5rem; background: #fff; }
-  th, td { border: 1px solid #c8c8c8; padding: 0.35rem 0.6rem; text-align: left; }
-  caption { text-align: left; font-weight: 600; padding: 0.4rem 0; }
-  .skip { position: absolute; left: -999px; } .skip:focus { left: 0.5rem; top: 0.5rem; background: #fff; color: #000; padding: 0.25rem; }
-</style>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/shell/shell.css">
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>
-<header><nav aria-label="Local environment"><a href="/">People</a><a href="/views">Supervisor views</a><a href="/outbox">Outbox</a></nav></header>
+<header class="app"><nav aria-label="Local environment"><a href="/">People</a><a href="/views">Supervisor views</a><a href="/outbox">Outbox</a></nav></header>
 <main id="main">
-<h1>${escapeHtml(title)}</h1>
-${main}
+${options.heading === false ? "" : `<h1>${escapeHtml(title)}</h1>\n`}${main}
 </main>
+${scripts}
 </body>
 </html>`;
 }

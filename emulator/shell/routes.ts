@@ -7,8 +7,9 @@ import type { Store } from "../storage/database";
 import { FOUNDATION } from "../seed/foundation";
 import { annotationsFromPrefer, rowToJson } from "../service/payload";
 import type { ApiResponse, WebApi } from "../webapi/webApi";
+import { serveAsset } from "./assets";
 import { contactPage } from "./contactPage";
-import { escapeHtml, page, table } from "./html";
+import { CONTENT_SECURITY_POLICY, escapeHtml, page, table } from "./html";
 
 /** The app shell and the emulator's own endpoints (/_emulator/…). */
 
@@ -24,7 +25,11 @@ export interface ShellContext {
 
 const ALL_ANNOTATIONS = annotationsFromPrefer('odata.include-annotations="*"');
 
-const html = (status: number, body: string): ApiResponse => ({ status, headers: { "Content-Type": "text/html; charset=utf-8" }, body });
+const html = (status: number, body: string): ApiResponse => ({
+  status,
+  headers: { "Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": CONTENT_SECURITY_POLICY, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer" },
+  body,
+});
 const json = (status: number, body: unknown): ApiResponse => ({ status, headers: { "Content-Type": "application/json; charset=utf-8" }, body: JSON.stringify(body) });
 
 export async function renderShell(context: ShellContext, method: string, rawUrl: string, _body: string): Promise<ApiResponse> {
@@ -44,6 +49,9 @@ export async function renderShell(context: ShellContext, method: string, rawUrl:
     await context.pipeline.whenIdle();
     return json(200, { idle: true });
   }
+
+  const asset = serveAsset(path, context.controlsDirectory);
+  if (asset) return asset;
 
   if (path === "/") {
     const rows = store.select(`SELECT "contactid", "fullname" FROM "contact" ORDER BY "lastname", "firstname"`, []);

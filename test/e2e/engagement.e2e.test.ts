@@ -1,0 +1,294 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Locator, Page } from "playwright-core";
+import { CONTENT_SECURITY_POLICY } from "../../emulator/shell/html";
+import { SCREENSHOTS, type E2eEnvironment, axeViolations, hasFocus, startE2eEnvironment, tabTo, until } from "./support/environment";
+
+/**
+ * One whole engagement, through the app shell's contact form only: start it,
+ * book and attend six sessions (two missed on the way), close it with the
+ * keyboard alone once the checklist is done, then find the closure in the
+ * outbox and in the supervisor's "Closed this quarter" view. The steps share
+ * one environment and run in order.
+ */
+
+const TIME_ZONE = "Europe/London";
+/** A person with no engagement yet, created as a receptionist would before the referral arrives. */
+const PERSON = { firstname: "Morwenna", lastname: "Trevithick", emailaddress1: "morwenna.trevithick@example.invalid" };
+
+let env: E2eEnvironment;
+let page: Page;
+let contactId: string;
+let engagementId: string;
+let engagementName: string;
+/** Whether the first Close met the known conflict race (see the closure step). */
+let closeConflicted = false;
+
+/** yyyy-mm-dd, `offset` days from today in the service's time zone. */
+function day(offset: number): string {
+  const today = new Intl.DateTimeFormat("en-CA", { timeZone: TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+  return new Date(Date.parse(`${today}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+}
+
+const tracker = () => page.getByRole("region", { name: "Six-appointment tracker" });
+const guidance = () => page.getByRole("region", { name: "Stage guidance" });
+const checklist = () => page.getByRole("region", { name: "Closure checklist" });
+/** The form section (card) around a control, for its screenshot. */
+const sectionOf = (region: Locator) => page.locator(".form-section").filter({ has: region });
+
+async function expectStage(trackerStage: string, guidanceHeading: string): Promise<void> {
+  await tracker().getByText(`Next session: ${trackerStage}`, { exact: true }).waitFor();
+  await guidance().getByRole("heading", { name: guidanceHeading }).waitFor();
+}
+
+async function bookSession(number: number, on: string, attendance: "attended" | "didNotAttend"): Promise<void> {
+  await tracker().getByLabel("Date and time").fill(`${on}T10:00`);
+  await tracker().getByRole("button", { name: `Book session ${number}`, exact: true }).click();
+  await tracker().getByText(`Session ${number} booked.`, { exact: true }).waitFor();
+  await tracker().getByRole("combobox", { name: `Attendance for session ${number}` }).selectOption(attendance);
+  await tracker().getByRole("button", { name: "Record attendance" }).click();
+  await tracker().getByText(`Attendance for session ${number} saved.`, { exact: true }).waitFor();
+}
+
+async function screenshot(target: Locator | Page, name: string): Promise<void> {
+  const file = path.join(SCREENSHOTS, name);
+  if ("goto" in target) await target.screenshot({ path: file, fullPage: true });
+  else await target.screenshot({ path: file });
+  expect(fs.statSync(file).size).toBeGreaterThan(10_000);
+}
+
+beforeAll(async () => {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  env = await startE2eEnvironment();
+  page = env.page;
+  const created = await env.api("POST", "contacts", PERSON);
+  expect(created.status).toBe(201);
+  contactId = String(created.json.contactid);
+}, 120_000);
+
+afterAll(async () => {
+  await env?.stop();
+}, 60_000);
+
+describe("a whole engagement through the contact form", () => {
+  it("opens the person's contact form with the three controls, under a script-only-from-self policy", async () => {
+    const response = await page.goto(`${env.local.url}contacts/${contactId}`);
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()["content-security-policy"]).toBe(CONTENT_SECURITY_POLICY);
+    await page.getByRole("heading", { level: 1, name: `${PERSON.firstname} ${PERSON.lastname}` }).waitFor();
+    await tracker().getByRole("heading", { name: "Start an engagement" }).waitFor();
+    await guidance().getByText("No engagement yet.", { exact: false }).waitFor();
+    await checklist().getByText("No engagement to close.").waitFor();
+  });
+
+  it("has no WCAG 2.2 A/AA violations before the engagement starts", async () => {
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it("starts the engagement from the referral, with consent", async () => {
+    // Nothing is sent until the form is complete: each missing answer is named.
+    await tracker().getByRole("button", { name: "Start engagement" }).click();
+    await tracker().getByText("Choose who referred the person.").waitFor();
+    await tracker().getByText("The engagement can only start once the person has agreed.").waitFor();
+
+    await tracker().getByLabel("Referral date").fill(day(-100));
+    await tracker().getByRole("combobox", { name: "Referred by" }).selectOption("gp");
+    await tracker().getByLabel("Reason for referral").fill("Feeling isolated since retiring; would like to get out more.");
+    await tracker().getByRole("checkbox", { name: /agrees to work with the service/ }).check();
+    await tracker().getByRole("button", { name: "Start engagement" }).click();
+    await tracker().getByText("Engagement started.", { exact: true }).waitFor();
+    await expectStage("Establishing", "Establishing: Getting started");
+    await checklist().getByRole("combobox", { name: "Closure reason" }).waitFor();
+
+    const stored = await env.api("GET", `sprx_engagements?$select=sprx_name,sprx_referraldate,sprx_consent&$filter=_sprx_contactid_value eq ${contactId}`);
+    const rows = stored.json.value as { sprx_engagementid: string; sprx_name: string; sprx_referraldate: string; sprx_consent: boolean }[];
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ sprx_referraldate: day(-100), sprx_consent: true });
+    engagementId = rows[0].sprx_engagementid;
+    engagementName = rows[0].sprx_name;
+    await tracker().getByRole("heading", { name: `Engagement ${engagementName}` }).waitFor();
+  });
+
+  it("attends the first two sessions and the stage moves on to reviewing", async () => {
+    await bookSession(1, day(-98), "attended");
+    await expectStage("Reviewing", "Reviewing: Checking in");
+    await bookSession(2, day(-84), "attended");
+    await tracker().getByText("2 of 6 sessions attended").waitFor();
+    await expectStage("Reviewing", "Reviewing: Checking in");
+  });
+
+  it("raises the courageous-conversation card, saying why, after two missed sessions in a row", async () => {
+    await bookSession(3, day(-77), "didNotAttend");
+    await tracker().getByText("Missed in a row: 1").waitFor();
+    expect(await guidance().getByRole("group", { name: "A courageous conversation may help" }).count()).toBe(0);
+
+    await bookSession(3, day(-70), "didNotAttend");
+    await tracker().getByText("Missed in a row: 2").waitFor();
+    const card = guidance().getByRole("group", { name: "A courageous conversation may help" });
+    await card.waitFor();
+    await card.getByText("2 sessions in a row were missed (the prompt appears at 2).").waitFor();
+    await card.getByText("What has gone well:").waitFor();
+    await screenshot(sectionOf(guidance()), "guidance.png");
+  });
+
+  it("attends sessions three to six, the stage and guidance following to closing", async () => {
+    await bookSession(3, day(-63), "attended");
+    await expectStage("Building independence", "Building independence: Building independence");
+    expect(await tracker().getByText(/Missed in a row/).count()).toBe(0);
+    await bookSession(4, day(-49), "attended");
+    await bookSession(5, day(-35), "attended");
+    await expectStage("Closing", "Closing: Reflecting and closing");
+    await bookSession(6, day(-21), "attended");
+    await tracker().getByText("6 of 6 sessions attended").waitFor();
+    // All six used: the tracker offers an extension instead of a seventh booking.
+    await tracker().getByRole("heading", { name: "Ask for an extension" }).waitFor();
+    await screenshot(sectionOf(tracker()), "tracker.png");
+
+    await env.idle();
+    const stored = await env.api("GET", `sprx_engagements(${engagementId})?$select=sprx_stage,sprx_sessionsattended,sprx_sessionsdna,sprx_consecutivedna`);
+    expect(stored.json).toMatchObject({ sprx_stage: 727000003, sprx_sessionsattended: 6, sprx_sessionsdna: 2, sprx_consecutivedna: 0 });
+  });
+
+  it("fits a phone's width without sideways scrolling, and a tablet's", async () => {
+    for (const width of [390, 768]) {
+      await page.setViewportSize({ width, height: 844 });
+      await until(`the form has reflowed to ${width} pixels`, () =>
+        page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth),
+      );
+      const widths = await page.locator(".form-section").evaluateAll((sections) => sections.map((s) => s.getBoundingClientRect().right));
+      expect(widths.every((right) => right <= width)).toBe(true);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it("blocks closure while the checklist is incomplete, listing what is missing", async () => {
+    const close = checklist().getByRole("button", { name: "Close engagement" });
+    await close.waitFor();
+    expect(await close.getAttribute("aria-disabled")).toBe("true");
+    const missing = await checklist().locator("#sprx-missing-list li").allTextContents();
+    expect(missing).toEqual(["Choose a closure reason", "Write a closure summary for the referrer"]);
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it("closes the engagement with the keyboard alone once every check is done", async () => {
+    const close = checklist().getByRole("button", { name: "Close engagement" });
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+
+    // The reason: the first choice after "Choose…" is "Goals met".
+    const reason = checklist().getByRole("combobox", { name: "Closure reason" });
+    await tabTo(page, reason);
+    await page.keyboard.press("ArrowDown");
+    await checklist().getByText("Closure reason saved.", { exact: true }).waitFor();
+    await checklist().getByRole("heading", { name: 'Checks for "Goals met"' }).waitFor();
+    expect(await close.getAttribute("aria-disabled")).toBe("true");
+    const missing = await checklist().locator("#sprx-missing-list li").allTextContents();
+    expect(missing).toEqual([
+      "Achievements reviewed and celebrated: not done yet",
+      "Next steps for staying well agreed: not done yet",
+      "Community support in place confirmed: not done yet",
+      "Closing wellbeing measure recorded: no closing wellbeing measure is stored",
+      "Referrer informed of the outcome: not done yet",
+      "Write a closure summary for the referrer",
+    ]);
+
+    // Down the checklist in order: three checks, the closing measure (ONS4, answered inline), the last check.
+    const tick = async (item: string) => {
+      const check = checklist().getByRole("checkbox", { name: item });
+      await tabTo(page, check);
+      await page.keyboard.press("Space");
+      await checklist().getByText(`"${item}" ticked.`, { exact: true }).waitFor();
+      // Saved, then reloaded: ticked and usable again.
+      await until(`"${item}" shows ticked`, async () => (await check.isChecked()) && (await check.isEnabled()));
+    };
+    await tick("Achievements reviewed and celebrated");
+    await screenshot(sectionOf(checklist()), "checklist.png");
+    await screenshot(page, "contact-page.png");
+    await tick("Next steps for staying well agreed");
+    await tick("Community support in place confirmed");
+
+    for (const [question, answer] of [[/how satisfied are you/, 7], [/things you do in your life are worthwhile/, 7], [/how happy did you feel/, 8], [/how anxious did you feel/, 3]] as const) {
+      const select = checklist().getByRole("combobox", { name: question });
+      await tabTo(page, select);
+      // "Choose…" comes first, then 0 to 10.
+      for (let step = 0; step <= answer; step += 1) await page.keyboard.press("ArrowDown");
+      expect(await select.inputValue()).toBe(String(answer));
+    }
+    await tabTo(page, checklist().getByRole("button", { name: "Save measure" }));
+    await page.keyboard.press("Enter");
+    await checklist().getByText("Wellbeing measure saved.", { exact: true }).waitFor();
+    await checklist().getByText("A closing wellbeing measure is stored.").waitFor();
+    await tick("Referrer informed of the outcome");
+
+    await tabTo(page, checklist().getByRole("textbox", { name: "Closure summary", exact: true }));
+    await page.keyboard.type("Six sessions attended. Now walks with a local group twice a week and feels more connected.");
+    await tabTo(page, checklist().getByRole("textbox", { name: "Next steps", exact: true }));
+    await page.keyboard.type("Keep going to the walking group; the surgery can refer again at any time.");
+    // Back to the summary and forward again, to show the way round the form works both ways.
+    await tabTo(page, checklist().getByRole("textbox", { name: "Closure summary", exact: true }), { backwards: true, limit: 5 });
+    expect(await checklist().locator("#sprx-missing-list").count()).toBe(0);
+    expect(await close.getAttribute("aria-disabled")).toBeNull();
+
+    await tabTo(page, close);
+    expect(await hasFocus(close)).toBe(true);
+    await page.keyboard.press("Enter");
+    const closed = checklist().getByRole("heading", { name: `Engagement ${engagementName} is closed` });
+    const conflict = checklist().getByText("Someone else changed this engagement", { exact: false });
+    await closed.or(conflict).waitFor();
+    if (await conflict.isVisible()) {
+      closeConflicted = true;
+      // Known race (reported): the last tick's async rollup changes the engagement after the
+      // checklist reloaded, so the first Close carries an older etag and is refused as a
+      // conflict. The refusal must lose nothing and the second Close must succeed.
+      expect(await checklist().getByRole("textbox", { name: "Closure summary", exact: true }).inputValue()).toMatch(/walks with a local group/);
+      await until("Close engagement is usable again", async () => (await close.getAttribute("aria-disabled")) === null);
+      await tabTo(page, close);
+      await page.keyboard.press("Enter");
+    }
+    await closed.waitFor();
+    await checklist().getByText("Goals met").waitFor();
+
+    await env.idle();
+    const stored = await env.api("GET", `sprx_engagements(${engagementId})?$select=statecode,statuscode,sprx_closurereason,sprx_closuresummary,sprx_nextsteps,sprx_closedon`);
+    expect(stored.json).toMatchObject({ statecode: 1, statuscode: 2, sprx_closurereason: 727000000 });
+    expect(stored.json.sprx_closuresummary).toMatch(/walks with a local group/);
+    expect(stored.json.sprx_nextsteps).toMatch(/can refer again/);
+    expect(stored.json.sprx_closedon).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    // The other two controls follow: the tracker offers a re-referral and lists this engagement as past.
+    await tracker().getByRole("heading", { name: "Start a new engagement (re-referral)" }).waitFor();
+    await guidance().getByRole("heading", { name: "Closed: Closed" }).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it("raises exactly one closure event, shown on the outbox", async () => {
+    await page.goto(`${env.local.url}outbox`);
+    const events = page.getByRole("table", { name: "Business events" });
+    const rows = events.getByRole("row").filter({ hasText: engagementId });
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain("sprx_OnEngagementClosed");
+  });
+
+  it("lists the engagement in the supervisor's 'Closed this quarter' view", async () => {
+    await page.goto(`${env.local.url}views`);
+    const view = page.getByRole("region", { name: "Closed this quarter" });
+    await view.getByRole("row").filter({ hasText: engagementName }).waitFor();
+    expect(await view.getByRole("row").filter({ hasText: engagementName }).textContent()).toContain("Goals met");
+  });
+
+  it("ran without a script error or a Content-Security-Policy violation in the browser", () => {
+    // The browser logs a refused request as an error: the one 412 of a conflicted first Close is expected.
+    const refusedAsConflict = env.browserProblems.filter((line) => /status of 412/.test(line));
+    expect(refusedAsConflict.length).toBe(closeConflicted ? 1 : 0);
+    expect(env.browserProblems.filter((line) => !refusedAsConflict.includes(line))).toEqual([]);
+  });
+
+  it("wrote no seeded person's name or email to any log line of the run", async () => {
+    const people = env.local.dataverse.store.select(`SELECT "firstname", "lastname", "emailaddress1" FROM "contact"`, []);
+    await env.stop();
+    const needles = [...new Set(people.flatMap((p) => [p.firstname, p.lastname, p.emailaddress1]).filter((v): v is string => typeof v === "string" && v.length > 0))];
+    expect(needles.length).toBeGreaterThanOrEqual(60);
+    expect(env.logs.length).toBeGreaterThan(0);
+    const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const leaks = env.logs.flatMap((line) => needles.filter((needle) => new RegExp(`\\b${escape(needle)}\\b`).test(line)).map((needle) => ({ needle, line })));
+    expect(leaks).toEqual([]);
+  }, 60_000);
+});
