@@ -28,6 +28,7 @@ import {
   type SessionView,
 } from "../../domain";
 import { ControlShell } from "../shared/ControlShell";
+import { seenVersion } from "../shared/gateway";
 import { configurationFor, engagementFacts, evaluate, isClosed } from "../shared/facts";
 import { fromLocalInput, toLocalInput } from "../shared/format";
 import type { ControlEnvironment } from "../shared/hostContext";
@@ -485,7 +486,7 @@ function RequestExtension(props: { env: ControlEnvironment; hook: EngagementHook
     const ok = await hook.save(
       () =>
         env.store.updateEngagement(
-          { id: engagement.sprx_engagementid ?? "", etag: engagement["@odata.etag"] },
+          seenVersion(engagement, engagement.sprx_engagementid, ["statecode", "sprx_extensionrequests", "sprx_extensionreason", "sprx_extensionapproved"]),
           { sprx_extensionrequests: requests + 1, sprx_extensionreason: reason.trim() },
         ),
       t("Extension_Saved"),

@@ -10,6 +10,7 @@ import {
   type ClosureReason,
 } from "../../domain";
 import { ControlShell } from "../shared/ControlShell";
+import { seenVersion } from "../shared/gateway";
 import { configurationFor, evaluate, isClosed } from "../shared/facts";
 import type { ControlEnvironment } from "../shared/hostContext";
 import { ClosureCheckItemValues, ClosureReasonValues, TimepointValues, keyOf, type ClosureCheckRow, type EngagementRow } from "../shared/rows";
@@ -60,8 +61,9 @@ export function ClosureChecklist({ env }: { env: ControlEnvironment }): React.Re
   );
 }
 
+/** The engagement as the worker sees it here: only these columns make a newer save a conflict. */
 function versionOf(engagement: EngagementRow) {
-  return { id: engagement.sprx_engagementid ?? "", etag: engagement["@odata.etag"] };
+  return seenVersion(engagement, engagement.sprx_engagementid, ["statecode", "sprx_closurereason", "sprx_closuresummary", "sprx_nextsteps"]);
 }
 
 function checkRows(data: ContactEngagements): Map<ClosureCheckItem, ClosureCheckRow> {

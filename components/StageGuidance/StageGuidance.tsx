@@ -15,6 +15,7 @@ import {
   type Instrument,
 } from "../../domain";
 import { ControlShell } from "../shared/ControlShell";
+import { seenVersion } from "../shared/gateway";
 import { WellbeingForm } from "../shared/WellbeingForm";
 import { evaluate, isClosed, scoredMeasures, type ScoredMeasure } from "../shared/facts";
 import type { ControlEnvironment } from "../shared/hostContext";
@@ -370,7 +371,7 @@ function Barriers(props: { env: ControlEnvironment; hook: EngagementHook; engage
               void hook.save(
                 () =>
                   env.store.updateEngagement(
-                    { id: engagement.sprx_engagementid ?? "", etag: engagement["@odata.etag"] },
+                    seenVersion(engagement, engagement.sprx_engagementid, ["statecode", "sprx_barriers"]),
                     { sprx_barriers: multiSelectValue(BarrierValues, selected) },
                   ),
                 t("Barriers_Saved"),

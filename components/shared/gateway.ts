@@ -8,6 +8,23 @@ export type RowData = Record<string, unknown>;
 export interface Versioned {
   readonly id: string;
   readonly etag?: string | null;
+  /**
+   * The columns the user was looking at, as loaded. With them, a newer etag
+   * caused only by other columns — typically the server's own rollups written
+   * by an async step just after the user's last save — is not a conflict:
+   * the write goes ahead on the fresh etag. Without them, any newer etag is.
+   */
+  readonly seen?: Readonly<Record<string, unknown>>;
+}
+
+/** The version of a row the user is editing, watching only the columns they see. */
+export function seenVersion<T extends object>(row: T, id: string | null | undefined, columns: readonly (keyof T & string)[]): Versioned {
+  const values = row as Record<string, unknown>;
+  return {
+    id: id ?? "",
+    etag: values["@odata.etag"] as string | null | undefined,
+    seen: Object.fromEntries(columns.map((column) => [column, values[column] ?? null])),
+  };
 }
 
 /**
@@ -60,19 +77,47 @@ export function createGateway(webAPI: ComponentFramework.WebApi, direct?: Direct
       }
     },
     async update(table, record, data) {
-      const { logicalName, primaryIdAttribute } = Tables[table];
-      if (direct && record.etag) return patchWithIfMatch(direct, table, record, data);
       try {
-        if (record.etag) {
-          const current = await webAPI.retrieveRecord(logicalName, record.id, `?$select=${primaryIdAttribute}`);
-          if (current["@odata.etag"] !== record.etag) throw new ConflictError(logicalName);
-        }
-        await webAPI.updateRecord(logicalName, record.id, data);
+        await updateOnce(table, record, data);
       } catch (error) {
-        throw asDataverseError(error);
+        if (!(error instanceof ConflictError) || !record.seen) throw error;
+        const fresh = await unchangedEtag(table, record, record.seen);
+        if (fresh === undefined) throw error;
+        await updateOnce(table, { id: record.id, etag: fresh }, data);
       }
     },
   };
+
+  async function updateOnce(table: TableKey, record: Versioned, data: RowData): Promise<void> {
+    const { logicalName, primaryIdAttribute } = Tables[table];
+    if (direct && record.etag) return patchWithIfMatch(direct, table, record, data);
+    try {
+      if (record.etag) {
+        const current = await webAPI.retrieveRecord(logicalName, record.id, `?$select=${primaryIdAttribute}`);
+        if (current["@odata.etag"] !== record.etag) throw new ConflictError(logicalName);
+      }
+      await webAPI.updateRecord(logicalName, record.id, data);
+    } catch (error) {
+      throw asDataverseError(error);
+    }
+  }
+
+  /** The record's current etag when every seen column still holds what the user saw; undefined when one changed. */
+  async function unchangedEtag(table: TableKey, record: Versioned, seen: Readonly<Record<string, unknown>>): Promise<string | undefined> {
+    const { logicalName, primaryIdAttribute } = Tables[table];
+    const select = `?$select=${[primaryIdAttribute, ...Object.keys(seen)].join(",")}`;
+    let current: RowData;
+    try {
+      current = direct
+        ? ((await getWithoutCache(direct, table, `(${record.id})${select}`, true)) ?? {})
+        : await webAPI.retrieveRecord(logicalName, record.id, select);
+    } catch (error) {
+      throw asDataverseError(error);
+    }
+    const same = Object.entries(seen).every(([column, value]) => (current[column] ?? null) === value);
+    const etag = current["@odata.etag"];
+    return same && typeof etag === "string" ? etag : undefined;
+  }
 }
 
 const ODATA_HEADERS = { Accept: "application/json", "OData-MaxVersion": "4.0", "OData-Version": "4.0" };
@@ -81,7 +126,9 @@ function urlOf(direct: DirectWebApi, path: string): string {
   return `${direct.clientUrl.replace(/\/+$/, "")}/api/data/v9.2/${path}`;
 }
 
-async function getWithoutCache(direct: DirectWebApi, table: TableKey, query: string): Promise<RowData[]> {
+async function getWithoutCache(direct: DirectWebApi, table: TableKey, query: string): Promise<RowData[]>;
+async function getWithoutCache(direct: DirectWebApi, table: TableKey, query: string, single: true): Promise<RowData | undefined>;
+async function getWithoutCache(direct: DirectWebApi, table: TableKey, query: string, single = false): Promise<RowData[] | RowData | undefined> {
   let response: Response;
   try {
     response = await direct.fetch(urlOf(direct, `${Tables[table].entitySetName}${query}`), {
@@ -93,6 +140,7 @@ async function getWithoutCache(direct: DirectWebApi, table: TableKey, query: str
     throw new DataverseError("The server could not be reached");
   }
   if (!response.ok) throw await errorFromResponse(response);
+  if (single) return (await response.json()) as RowData;
   const body = (await response.json()) as { value?: RowData[] };
   return body.value ?? [];
 }

@@ -77,6 +77,12 @@ export const SCENARIOS: readonly Scenario[] = [
   { situation: "on track", referredDaysAgo: 15, sessions: weekly(-8, 1, 6) },
 ];
 
+/** People with no engagement yet. */
+export const AWAITING_FIRST_CONTACT: readonly (readonly [string, string])[] = [["Idris", "Penhale"], ["Senara", "Polglaze"]];
+
+/** Every person the demo data holds: one per scenario, plus those awaiting first contact. */
+export const SEEDED_PEOPLE = SCENARIOS.length + AWAITING_FIRST_CONTACT.length;
+
 const FIRST_NAMES = ["Ada", "Bram", "Cleo", "Dev", "Esme", "Faris", "Gwen", "Hal", "Ines", "Jory", "Kemi", "Lior", "Mabel", "Nico", "Orla", "Pip", "Quinn", "Rosa", "Sol", "Tamsin", "Ugo", "Vera", "Wren", "Xavi", "Yara", "Zane", "Bryn", "Cora", "Dara", "Elif"];
 const LAST_NAMES = ["Ashdown", "Blackwood", "Carrow", "Dunmore", "Ellery", "Fenwick", "Garside", "Holloway", "Ibbotson", "Jessop", "Kettering", "Lowther", "Merriman", "Northcott", "Oldroyd", "Pennock", "Quarry", "Rushworth", "Sallow", "Thistlethwaite"];
 
@@ -159,7 +165,8 @@ export function seedDemoData(store: Store, now: Date): void {
     );
     insert("sprx_engagement", {
       sprx_engagementid: engagementId,
-      sprx_name: `ENG-${String(index + 1).padStart(6, "0")}`,
+      // Drawn from the same counter as new engagements, so a new one never repeats a seeded reference.
+      sprx_name: store.nextAutoNumber(store.metadata.require("sprx_engagement")) ?? null,
       sprx_contactid: ref("contact", contactId),
       sprx_referraldate: day(-scenario.referredDaysAgo),
       sprx_referralsource: Object.values(ReferralSourceValues)[index % Object.values(ReferralSourceValues).length],
@@ -236,5 +243,13 @@ export function seedDemoData(store: Store, now: Date): void {
         }, owner);
       }
     }
+  });
+
+  // People referred but not yet met: their contact page offers to start the engagement.
+  AWAITING_FIRST_CONTACT.forEach(([firstname, lastname], index) => {
+    insert("contact", {
+      contactid: demoId(1, 900 + index), firstname, lastname, fullname: `${firstname} ${lastname}`,
+      emailaddress1: `${firstname.toLowerCase()}.${lastname.toLowerCase()}@example.invalid`,
+    }, LINK_WORKERS[index % LINK_WORKERS.length].id);
   });
 }

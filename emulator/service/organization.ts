@@ -211,8 +211,7 @@ export class UnitOfWork {
     }
     if (entity.defaultState) Object.assign(system, entity.defaultState);
     if (entity.autoNumber && target[entity.autoNumber.attribute] === undefined) {
-      const n = store.nextSequence(`autonumber:${entity.logicalName}`);
-      system[entity.autoNumber.attribute] = `${entity.autoNumber.prefix}${String(n).padStart(entity.autoNumber.digits, "0")}`;
+      system[entity.autoNumber.attribute] = store.nextAutoNumber(entity) ?? null;
     }
     if (entity.logicalName === "contact" || entity.logicalName === "systemuser") {
       const full = [target.firstname, target.lastname].filter((p): p is string => typeof p === "string" && p !== "").join(" ");

@@ -91,6 +91,13 @@ export class Store {
     return row.value;
   }
 
+  /** The next value of a table's autonumber column ("ENG-000031"), or undefined when it has none. */
+  nextAutoNumber(entity: EntityMetadata): string | undefined {
+    if (!entity.autoNumber) return undefined;
+    const n = this.nextSequence(`autonumber:${entity.logicalName}`);
+    return `${entity.autoNumber.prefix}${String(n).padStart(entity.autoNumber.digits, "0")}`;
+  }
+
   isEmpty(logicalName: string): boolean {
     return this.db.prepare(`SELECT 1 FROM ${quoteIdentifier(logicalName)} LIMIT 1`).get() === undefined;
   }

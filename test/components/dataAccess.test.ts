@@ -1,5 +1,5 @@
 import { ConflictError, DataverseError } from "../../components/shared/errors";
-import { createGateway } from "../../components/shared/gateway";
+import { createGateway, seenVersion } from "../../components/shared/gateway";
 import { contactIdOf } from "../../components/shared/hostContext";
 import { loadQueries, recordId } from "../../components/shared/store";
 import { createStrings } from "../../components/shared/strings";
@@ -55,6 +55,30 @@ describe("the gateway's etag check", () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DataverseError);
     expect(error).toMatchObject({ message: "Closure needs a summary", status: 400, code: "0x80040265" });
+  });
+
+  it("a newer etag from the server's own rollups is no conflict when the columns the user sees are unchanged", async () => {
+    const webAPI = new FakeWebApi();
+    const id = webAPI.seed("sprx_engagement", { sprx_closuresummary: "Met twice a week", sprx_stage: 727000002 });
+    const loaded = { ...webAPI.row("sprx_engagement", id) };
+    // An async step writes rollups after the user's last save: the etag moves on, the summary does not.
+    webAPI.touch("sprx_engagement", id, { sprx_stage: 727000003, sprx_checklistcomplete: true });
+    await createGateway(webAPI).update("engagement", seenVersion(loaded, id, ["sprx_closuresummary"]), { sprx_nextsteps: "Walking group" });
+    expect(webAPI.writes()).toHaveLength(1);
+    expect(webAPI.row("sprx_engagement", id)).toMatchObject({ sprx_stage: 727000003, sprx_nextsteps: "Walking group" });
+  });
+
+  it("a change to a column the user sees is still a conflict, and nothing is written", async () => {
+    const webAPI = new FakeWebApi();
+    const id = webAPI.seed("sprx_engagement", { sprx_closuresummary: "Met twice a week" });
+    const loaded = { ...webAPI.row("sprx_engagement", id) };
+    webAPI.touch("sprx_engagement", id, { sprx_closuresummary: "Another worker's summary" });
+    const before = webAPI.writes().length;
+    await expect(
+      createGateway(webAPI).update("engagement", seenVersion(loaded, id, ["sprx_closuresummary"]), { sprx_closuresummary: "Mine" }),
+    ).rejects.toBeInstanceOf(ConflictError);
+    expect(webAPI.writes()).toHaveLength(before);
+    expect(webAPI.row("sprx_engagement", id)?.sprx_closuresummary).toBe("Another worker's summary");
   });
 
   it("passes the platform's error message through, with its code", async () => {

@@ -1,7 +1,7 @@
 import { XMLParser } from "fast-xml-parser";
 import { CHARTS } from "../../solution/views";
 import { StageValues } from "../../solution/generated/dataverse";
-import { seedDemoData } from "../../emulator/seed/demoData";
+import { SEEDED_PEOPLE, seedDemoData } from "../../emulator/seed/demoData";
 import { type TestEnvironment, startTestDataverse } from "./support/localDataverse";
 
 const NOW = new Date("2025-11-24T12:00:00Z");
@@ -47,7 +47,7 @@ describe("FetchXML", () => {
     for (const row of rows) expect(String(row["person.fullname"])).toMatch(/^C/);
     const outer = await fetch("contacts", `<fetch><entity name="contact"><attribute name="fullname" /><link-entity name="sprx_engagement" from="sprx_contactid" to="contactid" alias="e" link-type="outer"><attribute name="sprx_stage" /><filter><condition attribute="sprx_stage" operator="eq" value="${StageValues.closed}" /></filter></link-entity></entity></fetch>`, { Prefer: 'odata.include-annotations="*"' });
     const contacts = outer.json.value ?? [];
-    expect(contacts).toHaveLength(30);
+    expect(contacts).toHaveLength(SEEDED_PEOPLE);
     expect(contacts.filter((c) => c["e.sprx_stage"] === StageValues.closed)).toHaveLength(7);
     expect(contacts.find((c) => c["e.sprx_stage"] === StageValues.closed)?.["e.sprx_stage@OData.Community.Display.V1.FormattedValue"]).toBe("Closed");
   });
@@ -106,6 +106,6 @@ describe("FetchXML", () => {
     const response = await engagements(`<filter><condition attribute="sprx_name" operator="eq" value="x' OR '1'='1" /></filter>`);
     expect(response.status).toBe(200);
     expect(response.json.value).toEqual([]);
-    expect((await env.request("GET", "contacts?$count=true")).json["@odata.count"]).toBe(30);
+    expect((await env.request("GET", "contacts?$count=true")).json["@odata.count"]).toBe(SEEDED_PEOPLE);
   });
 });

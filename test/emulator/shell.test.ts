@@ -5,7 +5,7 @@ import * as path from "node:path";
 import * as vm from "node:vm";
 import { SUPERVISOR_VIEWS } from "../../solution/views";
 import { CONTROL_NAMES } from "../../emulator/shell/assets";
-import { SCENARIOS, seedDemoData } from "../../emulator/seed/demoData";
+import { SCENARIOS, SEEDED_PEOPLE, seedDemoData } from "../../emulator/seed/demoData";
 import { type TestEnvironment, startTestDataverse } from "./support/localDataverse";
 
 const NOW = new Date("2025-11-24T12:00:00Z");
@@ -27,7 +27,7 @@ describe("app shell", () => {
     expect(home.text).toMatch(/<html lang="en-GB">/);
     expect(home.text).toMatch(/<main id="main">/);
     expect(home.text).toMatch(/<nav aria-label="Local environment">/);
-    expect(home.text.match(/href="\/contacts\/[0-9a-f-]{36}"/g)).toHaveLength(SCENARIOS.length);
+    expect(home.text.match(/href="\/contacts\/[0-9a-f-]{36}"/g)).toHaveLength(SEEDED_PEOPLE);
   });
 
   it("shows the contact, their engagement and says plainly that the controls are not built yet", async () => {

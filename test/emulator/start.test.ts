@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { STEP_REGISTRATIONS } from "../../plugins/registrations";
-import { SCENARIOS } from "../../emulator/seed/demoData";
+import { SCENARIOS, SEEDED_PEOPLE } from "../../emulator/seed/demoData";
 import { type LocalEnvironment, startLocalEnvironment } from "../../emulator/start";
 
 jest.setTimeout(60_000);
@@ -34,7 +34,7 @@ describe("the local environment", () => {
     environment = await start();
     const { url } = environment;
     const contacts = JSON.parse((await get(`${url}api/data/v9.2/contacts?$count=true&$select=fullname`)).text) as { "@odata.count": number; value: { fullname: string }[] };
-    expect(contacts["@odata.count"]).toBe(SCENARIOS.length);
+    expect(contacts["@odata.count"]).toBe(SEEDED_PEOPLE);
     const steps = JSON.parse((await get(`${url}api/data/v9.2/sdkmessageprocessingsteps?$count=true&$select=name`)).text) as { "@odata.count": number };
     expect(steps["@odata.count"]).toBe(STEP_REGISTRATIONS.length);
     const home = await get(url);
