@@ -6,6 +6,7 @@ import { addDays, calendarForTimeZone, dayToIso } from "../domain";
 import { runFetchXml } from "../emulator/fetchxml/fetchXml";
 import { loadMetadata } from "../emulator/metadata/metadata";
 import { startOfDayUtc } from "../emulator/query/dates";
+import { random } from "../emulator/seed/demoData";
 import { ensureFoundation, FOUNDATION } from "../emulator/seed/foundation";
 import { Store } from "../emulator/storage/database";
 import { AttendanceValues, ClosureReasonValues, StageValues } from "../solution/generated/dataverse";
@@ -35,17 +36,6 @@ export interface LocalDataverseBenchOptions {
   readonly runs: number;
 }
 
-/** A deterministic pseudo-random sequence, so every run seeds the same data. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const guid = (kind: number, n: number): string => {
   const hex = n.toString(16).padStart(12, "0");

@@ -5,6 +5,7 @@
  * failure rejects with Dataverse's own message and code.
  */
 import { Tables } from "../../solution/generated/dataverse";
+import { readErrorBody } from "../shared/errors";
 
 const ENTITY_SETS: Record<string, string> = {
   ...Object.fromEntries(Object.values(Tables).map((t) => [t.logicalName, t.entitySetName])),
@@ -73,15 +74,7 @@ export function fetchWebApi(baseUrl: string, fetchImpl: typeof fetch = (input, i
 }
 
 async function failure(response: Response): Promise<WebApiError> {
-  let message = `The server answered ${response.status}`;
-  let code: string | undefined;
-  try {
-    const body = (await response.json()) as { error?: { code?: unknown; message?: unknown } };
-    if (typeof body.error?.message === "string" && body.error.message) message = body.error.message;
-    if (typeof body.error?.code === "string") code = body.error.code;
-  } catch {
-    // Not Dataverse's JSON error shape: the status stands.
-  }
+  const { message, code } = await readErrorBody(response);
   const errorCode = code && /^0x[0-9a-f]+$/i.test(code) ? parseInt(code, 16) : undefined;
   return new WebApiError(message, errorCode, code, response.status);
 }

@@ -33,3 +33,17 @@ export function asDataverseError(error: unknown): Error {
   }
   return new DataverseError(typeof error === "string" && error ? error : "The request failed");
 }
+
+/** Dataverse errors arrive as {"error":{"code":"0x…","message":"…"}}; anything else keeps the status text. */
+export async function readErrorBody(response: Response): Promise<{ message: string; code?: string }> {
+  let message = `The server answered ${response.status}`;
+  let code: string | undefined;
+  try {
+    const body = (await response.json()) as { error?: { code?: unknown; message?: unknown } };
+    if (typeof body.error?.message === "string" && body.error.message) message = body.error.message;
+    if (typeof body.error?.code === "string") code = body.error.code;
+  } catch {
+    // Not Dataverse's JSON error shape: the status text stands.
+  }
+  return { message, code };
+}

@@ -1,4 +1,4 @@
-import { ConflictError, DataverseError, asDataverseError } from "./errors";
+import { ConflictError, DataverseError, asDataverseError, readErrorBody } from "./errors";
 import { Tables } from "./rows";
 
 export type TableKey = keyof typeof Tables;
@@ -163,16 +163,8 @@ async function patchWithIfMatch(direct: DirectWebApi, table: TableKey, record: V
   if (!response.ok) throw await errorFromResponse(response);
 }
 
-/** Dataverse errors arrive as {"error":{"code":"0x…","message":"…"}}. */
+/** The refusal as a DataverseError carrying Dataverse's own message and code. */
 export async function errorFromResponse(response: Response): Promise<DataverseError> {
-  let message = `The server answered ${response.status}`;
-  let code: string | undefined;
-  try {
-    const body = (await response.json()) as { error?: { code?: unknown; message?: unknown } };
-    if (typeof body.error?.message === "string" && body.error.message) message = body.error.message;
-    if (typeof body.error?.code === "string") code = body.error.code;
-  } catch {
-    // A body that is not Dataverse's JSON error keeps the status text above.
-  }
+  const { message, code } = await readErrorBody(response);
   return new DataverseError(message, response.status, code);
 }

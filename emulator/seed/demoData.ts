@@ -86,8 +86,8 @@ export const SEEDED_PEOPLE = SCENARIOS.length + AWAITING_FIRST_CONTACT.length;
 const FIRST_NAMES = ["Ada", "Bram", "Cleo", "Dev", "Esme", "Faris", "Gwen", "Hal", "Ines", "Jory", "Kemi", "Lior", "Mabel", "Nico", "Orla", "Pip", "Quinn", "Rosa", "Sol", "Tamsin", "Ugo", "Vera", "Wren", "Xavi", "Yara", "Zane", "Bryn", "Cora", "Dara", "Elif"];
 const LAST_NAMES = ["Ashdown", "Blackwood", "Carrow", "Dunmore", "Ellery", "Fenwick", "Garside", "Holloway", "Ibbotson", "Jessop", "Kettering", "Lowther", "Merriman", "Northcott", "Oldroyd", "Pennock", "Quarry", "Rushworth", "Sallow", "Thistlethwaite"];
 
-/** A small seeded generator (mulberry32), so the demo data is the same on every run. */
-function random(seed: number): () => number {
+/** A small seeded generator (mulberry32), so the demo data (and the bench's) is the same on every run. */
+export function random(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
