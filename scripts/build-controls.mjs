@@ -5,6 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { XMLParser } from "fast-xml-parser";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -49,12 +50,11 @@ for (const name of controls) {
 const requireFromTsx = createRequire(createRequire(import.meta.url).resolve("tsx/package.json"));
 const esbuild = requireFromTsx("esbuild");
 const resx = {};
+const resxParser = new XMLParser({ ignoreAttributes: false, isArray: (tag) => tag === "data", parseTagValue: false, trimValues: false });
 for (const name of controls) {
   const xml = readFileSync(join(root, "components", name, "strings", `${name}.1033.resx`), "utf8");
-  const strings = {};
-  const decode = (s) => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
-  for (const match of xml.matchAll(/<data name="([^"]+)"[^>]*>\s*<value>([\s\S]*?)<\/value>/g)) strings[match[1]] = decode(match[2]);
-  resx[name] = strings;
+  const entries = resxParser.parse(xml).root?.data ?? [];
+  resx[name] = Object.fromEntries(entries.map((entry) => [entry["@_name"], String(entry.value ?? "")]));
 }
 mkdirSync(outHarness, { recursive: true });
 for (const [entry, outfile] of [["platform.ts", "platform.js"], ["harness.ts", "harness.js"]]) {

@@ -31,6 +31,12 @@ export interface Query {
   readonly top?: number;
 }
 
+/**
+ * Related rows to read with a row, keyed by collection-valued navigation
+ * property, each with its own $select / $filter / $orderby / $top.
+ */
+export type Expansions = Readonly<Record<string, Query>>;
+
 /** A Web API error, with Dataverse's error code ("0x80040217") when it sent one. */
 export class DataverseError extends Error {
   constructor(
@@ -70,12 +76,26 @@ export function escapeODataString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-function queryString(query: Query): string {
+function queryOptions(query: Query): string[] {
   const parts: string[] = [];
   if (query.select?.length) parts.push(`$select=${query.select.join(",")}`);
   if (query.filter) parts.push(`$filter=${encodeURIComponent(query.filter)}`);
   if (query.orderby) parts.push(`$orderby=${encodeURIComponent(query.orderby)}`);
   if (query.top !== undefined) parts.push(`$top=${query.top}`);
+  return parts;
+}
+
+/** Options of an expanded navigation property go in parentheses, separated by semicolons. */
+function expandOption(expand: Expansions | undefined): string[] {
+  const items = Object.entries(expand ?? {}).map(([navigation, query]) => {
+    const options = queryOptions(query);
+    return options.length ? `${navigation}(${options.join(";")})` : navigation;
+  });
+  return items.length ? [`$expand=${items.join(",")}`] : [];
+}
+
+function queryString(query: Query, expand?: Expansions): string {
+  const parts = [...queryOptions(query), ...expandOption(expand)];
   return parts.length ? `?${parts.join("&")}` : "";
 }
 
@@ -104,15 +124,36 @@ export class DataverseClient {
     return new DataverseClient({ ...this.options, correlationId, logger: logger ?? this.logger });
   }
 
-  async retrieve<T>(entitySet: string, id: string, select?: readonly string[]): Promise<T> {
-    const response = await this.send("GET", `${entitySet}(${id})${queryString({ select })}`);
-    return (await response.json()) as T;
+  /**
+   * One row by id; with `expand`, its related rows too, in the same request.
+   * Dataverse may page an expanded collection, answering part of it with a
+   * `<navigation>@odata.nextLink`; those pages are followed so every
+   * expanded property holds all its rows.
+   */
+  async retrieve<T>(entitySet: string, id: string, select?: readonly string[], expand?: Expansions): Promise<T> {
+    // Expanded collections may be answered from a cache that predates a recent
+    // write; Microsoft's guidance is `If-None-Match: null` to read them fresh.
+    const fresh = expand && Object.keys(expand).length > 0 ? { "If-None-Match": "null" } : undefined;
+    const response = await this.send("GET", `${entitySet}(${id})${queryString({ select }, expand)}`, undefined, fresh);
+    const row = (await response.json()) as Record<string, unknown>;
+    for (const navigation of Object.keys(expand ?? {})) {
+      const nextLink = row[`${navigation}@odata.nextLink`];
+      if (typeof nextLink !== "string") continue;
+      const rows = Array.isArray(row[navigation]) ? (row[navigation] as unknown[]) : [];
+      row[navigation] = [...rows, ...(await this.pages<unknown>(nextLink))];
+      delete row[`${navigation}@odata.nextLink`];
+    }
+    return row as T;
   }
 
   /** Every row the query matches, following @odata.nextLink page by page. */
-  async retrieveMultiple<T>(entitySet: string, query: Query = {}, pageSize = 5000): Promise<T[]> {
+  retrieveMultiple<T>(entitySet: string, query: Query = {}, pageSize = 5000): Promise<T[]> {
+    return this.pages<T>(`${entitySet}${queryString(query)}`, pageSize);
+  }
+
+  private async pages<T>(first: string, pageSize = 5000): Promise<T[]> {
     const rows: T[] = [];
-    let next: string | undefined = `${entitySet}${queryString(query)}`;
+    let next: string | undefined = first;
     while (next) {
       const response = await this.send("GET", next, undefined, { Prefer: `odata.maxpagesize=${pageSize}` });
       const page = (await response.json()) as { value: T[]; "@odata.nextLink"?: string };

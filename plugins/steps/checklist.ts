@@ -6,11 +6,9 @@ import {
   ClosureReasonValues,
   type EngagementRow,
   Tables,
-  TimepointValues,
-  type WellbeingScoreRow,
 } from "../../solution/generated/dataverse";
 import type { DataverseClient } from "../dataverse/client";
-import { attendanceOf, keyOf, loadSessions } from "./records";
+import { attendanceOf, CHECK_COLUMNS, keyOf, loadEngagementWith, type RelatedRows } from "./records";
 
 /** Every item any closure reason of this configuration needs, in checklist order. */
 export function configuredItems(config: EngagementConfiguration): ClosureCheckItem[] {
@@ -20,7 +18,7 @@ export function configuredItems(config: EngagementConfiguration): ClosureCheckIt
 
 export function loadChecks(dataverse: DataverseClient, engagementId: string): Promise<ClosureCheckRow[]> {
   return dataverse.retrieveMultiple<ClosureCheckRow>(Tables.closureCheck.entitySetName, {
-    select: ["sprx_closurecheckid", "sprx_item", "sprx_done"],
+    select: CHECK_COLUMNS,
     filter: `_sprx_engagementid_value eq ${engagementId}`,
   });
 }
@@ -34,34 +32,38 @@ export function openFutureSessions(sessions: readonly AppointmentRow[], now: Dat
   return sessions.filter((row) => attendanceOf(row) === "planned" && Date.parse(row.scheduledstart ?? "") > now.getTime()).length;
 }
 
+/** What a closure is judged on, read from the engagement's related rows. */
+export type ClosureRows = Pick<RelatedRows, "checks" | "sessions" | "closingScores">;
+export const CLOSURE_ROWS = ["checks", "sessions", "closingScores"] as const satisfies readonly (keyof RelatedRows)[];
+
 /**
- * What the domain judges a closure (or checklist progress) on, read from
- * the record: ticked checks, booked future sessions, a stored closing
- * wellbeing measure. Reason and summary come from the caller, because a
- * closing update may carry them itself.
+ * What the domain judges a closure (or checklist progress) on: ticked
+ * checks, booked future sessions, a stored closing wellbeing measure.
+ * Reason and summary come from the caller, because a closing update may
+ * carry them itself.
  */
+export function closureFactsOf(
+  rows: ClosureRows,
+  now: Date,
+  given: { readonly reasonValue: number | null | undefined; readonly summary: string | null | undefined },
+): ClosureFacts {
+  return {
+    reason: keyOf(ClosureReasonValues, given.reasonValue) ?? null,
+    done: doneItems(rows.checks),
+    summary: given.summary ?? null,
+    openFutureSessions: openFutureSessions(rows.sessions, now),
+    closingWellbeingRecorded: rows.closingScores.length > 0,
+  };
+}
+
+/** closureFactsOf, with the rows read in one request. */
 export async function closureFacts(
   dataverse: DataverseClient,
   engagementId: string,
   now: Date,
-  given: { readonly reasonValue: number | null | undefined; readonly summary: string | null | undefined; readonly sessions?: readonly AppointmentRow[] },
+  given: { readonly reasonValue: number | null | undefined; readonly summary: string | null | undefined },
 ): Promise<ClosureFacts> {
-  const [checks, sessions, closingScores] = await Promise.all([
-    loadChecks(dataverse, engagementId),
-    given.sessions ? Promise.resolve(given.sessions) : loadSessions(dataverse, engagementId),
-    dataverse.retrieveMultiple<WellbeingScoreRow>(Tables.wellbeingScore.entitySetName, {
-      select: ["sprx_wellbeingscoreid"],
-      filter: `_sprx_engagementid_value eq ${engagementId} and sprx_timepoint eq ${TimepointValues.closing}`,
-      top: 1,
-    }),
-  ]);
-  return {
-    reason: keyOf(ClosureReasonValues, given.reasonValue) ?? null,
-    done: doneItems(checks),
-    summary: given.summary ?? null,
-    openFutureSessions: openFutureSessions(sessions, now),
-    closingWellbeingRecorded: closingScores.length > 0,
-  };
+  return closureFactsOf(await loadEngagementWith(dataverse, engagementId, CLOSURE_ROWS, ["sprx_engagementid"]), now, given);
 }
 
 /** The checklist progress columns, as the domain judges them, that differ from the row. */

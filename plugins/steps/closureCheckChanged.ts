@@ -1,7 +1,7 @@
 import { type ClosureCheckRow, Tables } from "../../solution/generated/dataverse";
 import { referenceOf } from "../context";
-import { closureFacts, storeProgress } from "./checklist";
-import { loadEngagement } from "./records";
+import { CLOSURE_ROWS, closureFactsOf, storeProgress } from "./checklist";
+import { loadEngagementWith } from "./records";
 import { done, skipped, type StepHandler } from "./types";
 
 /**
@@ -29,11 +29,9 @@ export const closureCheckChanged: StepHandler = async (context, services) => {
   }
   if (!engagementId) return skipped("check belongs to no engagement");
 
-  const engagement = await loadEngagement(dataverse, engagementId);
-  const facts = await closureFacts(dataverse, engagementId, services.clock(), {
-    reasonValue: engagement.sprx_closurereason,
-    summary: engagement.sprx_closuresummary,
-  });
+  const related = await loadEngagementWith(dataverse, engagementId, CLOSURE_ROWS);
+  const { engagement } = related;
+  const facts = closureFactsOf(related, services.clock(), { reasonValue: engagement.sprx_closurereason, summary: engagement.sprx_closuresummary });
   const wrote = await storeProgress(dataverse, engagement, facts, services.configuration);
   services.logger.info("checklist.progress", { table: Tables.engagement.logicalName, recordId: engagementId });
   return done(wrote ? 1 : 0);

@@ -1,8 +1,8 @@
 import { validateClosure } from "../../domain";
 import { Tables } from "../../solution/generated/dataverse";
 import { numberOf, stringOf } from "../context";
-import { closureFacts } from "./checklist";
-import { loadEngagement } from "./records";
+import { CLOSURE_ROWS, closureFactsOf } from "./checklist";
+import { loadEngagementWith } from "./records";
 import { skipped, type StepHandler } from "./types";
 
 /**
@@ -19,9 +19,10 @@ export const closureValidation: StepHandler = async (context, services) => {
   if (targetState !== 1 && !(context.sizeExceeded && !("statecode" in context.target))) return skipped("not a closure");
   if (numberOf(context.preImage?.statecode) === 1) return skipped("already closed");
 
-  const stored = await loadEngagement(dataverse, context.primaryId, ["sprx_engagementid", "statecode", "sprx_closurereason", "sprx_closuresummary"]);
+  const related = await loadEngagementWith(dataverse, context.primaryId, CLOSURE_ROWS, ["sprx_engagementid", "statecode", "sprx_closurereason", "sprx_closuresummary"]);
+  const stored = related.engagement;
   if (context.sizeExceeded && stored.statecode === 1) return skipped("already closed");
-  const facts = await closureFacts(dataverse, context.primaryId, services.clock(), {
+  const facts = closureFactsOf(related, services.clock(), {
     reasonValue: "sprx_closurereason" in context.target ? numberOf(context.target.sprx_closurereason) : stored.sprx_closurereason,
     summary: "sprx_closuresummary" in context.target ? stringOf(context.target.sprx_closuresummary) : stored.sprx_closuresummary,
   });

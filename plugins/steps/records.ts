@@ -2,13 +2,17 @@ import type { Attendance, EngagementFacts, GoalRecord, SessionMode, SessionRecor
 import {
   AttendanceValues,
   type AppointmentRow,
+  type ClosureCheckRow,
   type EngagementRow,
   type GoalRow,
   GoalStatusValues,
   SessionModeValues,
   Tables,
+  TimepointValues,
+  type WellbeingScoreRow,
 } from "../../solution/generated/dataverse";
-import type { DataverseClient } from "../dataverse/client";
+import { schema } from "../../solution/schema/schema";
+import type { DataverseClient, Expansions, Query } from "../dataverse/client";
 
 /**
  * Dataverse rows ↔ the domain's facts. Option values are mapped to domain
@@ -30,6 +34,8 @@ export const ENGAGEMENT_COLUMNS = [
 ] as const;
 
 export const SESSION_COLUMNS = ["activityid", "scheduledstart", "sprx_attendance", "sprx_mode", "sprx_sessionnumber", "statecode", "_regardingobjectid_value"] as const;
+export const GOAL_COLUMNS = ["sprx_goalid", "createdon", "sprx_status", "sprx_reviewssinceprogress", "sprx_supportarranged", "sprx_helped"] as const;
+export const CHECK_COLUMNS = ["sprx_closurecheckid", "sprx_item", "sprx_done"] as const;
 
 const APPOINTMENT_CANCELED = 2;
 
@@ -46,11 +52,59 @@ export function loadSessions(dataverse: DataverseClient, engagementId: string): 
   });
 }
 
-export function loadGoals(dataverse: DataverseClient, engagementId: string): Promise<GoalRow[]> {
-  return dataverse.retrieveMultiple<GoalRow>(Tables.goal.entitySetName, {
-    select: ["sprx_goalid", "createdon", "sprx_status", "sprx_reviewssinceprogress", "sprx_supportarranged", "sprx_helped"],
-    filter: `_sprx_engagementid_value eq ${engagementId}`,
-  });
+/** The rows related to an engagement that its rollups and closure rules are judged on. */
+export interface RelatedRows {
+  readonly sessions: AppointmentRow[];
+  readonly goals: GoalRow[];
+  readonly checks: ClosureCheckRow[];
+  /** Wellbeing measures at the closing timepoint; only whether one exists matters, so at most one is read. */
+  readonly closingScores: WellbeingScoreRow[];
+}
+
+export type EngagementWith<R extends keyof RelatedRows> = { readonly engagement: EngagementRow } & Pick<RelatedRows, R>;
+
+/** The engagement's collection-valued navigation property to a table, as the schema names it. */
+function navigationTo(table: string): string {
+  const relationship = schema.relationships.find((r) => r.referencedTable === Tables.engagement.logicalName && r.referencingTable === table);
+  if (!relationship) throw new Error(`The schema relates no ${table} to the engagement`);
+  return relationship.collectionProperty;
+}
+
+const RELATED: Readonly<Record<keyof RelatedRows, { readonly navigation: string; readonly query: Query }>> = {
+  sessions: { navigation: navigationTo(Tables.appointment.logicalName), query: { select: SESSION_COLUMNS, orderby: "scheduledstart asc" } },
+  goals: { navigation: navigationTo(Tables.goal.logicalName), query: { select: GOAL_COLUMNS } },
+  checks: { navigation: navigationTo(Tables.closureCheck.logicalName), query: { select: CHECK_COLUMNS } },
+  closingScores: {
+    navigation: navigationTo(Tables.wellbeingScore.logicalName),
+    query: { select: ["sprx_wellbeingscoreid"], filter: `sprx_timepoint eq ${TimepointValues.closing}`, top: 1 },
+  },
+};
+
+/**
+ * The engagement and the related rows asked for, in ONE Web API request
+ * ($expand of collection-valued navigation properties), so a step costs one
+ * read against the organisation's API request limits instead of one per table.
+ * An engagement has tens of sessions, goals and checks, far below the size
+ * at which Dataverse pages an expanded collection; should it page one all
+ * the same, the client follows that collection's @odata.nextLink.
+ */
+export async function loadEngagementWith<R extends keyof RelatedRows>(
+  dataverse: DataverseClient,
+  engagementId: string,
+  related: readonly R[],
+  columns: readonly string[] = ENGAGEMENT_COLUMNS,
+): Promise<EngagementWith<R>> {
+  const expand: Expansions = Object.fromEntries(related.map((kind) => [RELATED[kind].navigation, RELATED[kind].query]));
+  const row = await dataverse.retrieve<EngagementRow & Record<string, unknown>>(Tables.engagement.entitySetName, engagementId, columns, expand);
+  const rows = {} as Record<R, unknown[]>;
+  for (const kind of related) {
+    const navigation = RELATED[kind].navigation;
+    const value = row[navigation];
+    if (!Array.isArray(value)) throw new Error(`Dataverse returned no ${navigation} rows for the expanded engagement`);
+    rows[kind] = value;
+    delete row[navigation];
+  }
+  return { engagement: row, ...(rows as unknown as Pick<RelatedRows, R>) };
 }
 
 export function attendanceOf(row: Pick<AppointmentRow, "sprx_attendance" | "statecode">): Attendance {

@@ -1,25 +1,17 @@
 import { type EngagementState, evaluateEngagement } from "../../domain";
 import { type AppointmentRow, type EngagementRow, SignalValues, StageValues, Tables } from "../../solution/generated/dataverse";
 import { referenceOf } from "../context";
-import { closureFacts, progressChanges } from "./checklist";
-import {
-  engagementFacts,
-  goalRecord,
-  loadEngagement,
-  loadGoals,
-  loadSessions,
-  plannedSessionsOf,
-  SESSION_COLUMNS,
-  sessionRecord,
-} from "./records";
+import { CLOSURE_ROWS, closureFactsOf, progressChanges } from "./checklist";
+import { engagementFacts, goalRecord, loadEngagementWith, plannedSessionsOf, SESSION_COLUMNS, sessionRecord } from "./records";
 import { done, skipped, type StepHandler, type StepServices } from "./types";
 
 /**
  * Session bookkeeping (async, after commit): the engagement's stored rollups
  * — stage, counts, first / last / next session, window, flags and signals —
- * recomputed by the domain from one query of its sessions. Only changed
- * columns are written, and none of them is a filtering attribute of a
- * session step, so the write never triggers this step again.
+ * recomputed by the domain from one read of the engagement with its
+ * sessions, goals, checks and closing scores. Only changed columns are
+ * written, and none of them is a filtering attribute of a session step, so
+ * the write never triggers this step again.
  */
 export const sessionBookkeeping: StepHandler = async (context, services) => {
   const engagements = new Set<string>();
@@ -44,21 +36,14 @@ export const sessionBookkeeping: StepHandler = async (context, services) => {
 /** Recomputes one engagement's rollups and session numbers; returns how many rows it wrote. */
 export async function recomputeEngagement(engagementId: string, services: StepServices): Promise<number> {
   const { dataverse } = services;
-  const [engagement, sessionRows, goalRows] = await Promise.all([
-    loadEngagement(dataverse, engagementId),
-    loadSessions(dataverse, engagementId),
-    loadGoals(dataverse, engagementId),
-  ]);
+  const related = await loadEngagementWith(dataverse, engagementId, ["goals", ...CLOSURE_ROWS]);
+  const { engagement } = related;
   const config = { ...services.configuration, plannedSessions: plannedSessionsOf(engagement, services.configuration.plannedSessions) };
-  const sessions = sessionRows.flatMap((row) => sessionRecord(row) ?? []);
-  const state = evaluateEngagement(engagementFacts(engagement, sessions, goalRows.map(goalRecord)), config, services.calendar, services.clock());
+  const sessions = related.sessions.flatMap((row) => sessionRecord(row) ?? []);
+  const state = evaluateEngagement(engagementFacts(engagement, sessions, related.goals.map(goalRecord)), config, services.calendar, services.clock());
 
   // Booked future sessions decide one closure check, so progress moves with the sessions.
-  const facts = await closureFacts(dataverse, engagementId, services.clock(), {
-    reasonValue: engagement.sprx_closurereason,
-    summary: null,
-    sessions: sessionRows,
-  });
+  const facts = closureFactsOf(related, services.clock(), { reasonValue: engagement.sprx_closurereason, summary: null });
   let writes = 0;
   const changes = { ...changedRollups(engagement, state), ...progressChanges(engagement, facts, services.configuration) };
   if (Object.keys(changes).length > 0) {

@@ -32,6 +32,54 @@ describe("DataverseClient", () => {
     expect(dataverse.requests[0].headers.prefer).toBe("odata.maxpagesize=3");
   });
 
+  describe("retrieve with $expand", () => {
+    const engagement = "e0e0e0e0-0000-4000-8000-000000000001";
+    const other = "e0e0e0e0-0000-4000-8000-000000000002";
+    type Goal = { sprx_name: string; sprx_importance?: number };
+    type WithGoals = { sprx_name: string; sprx_engagement_sprx_goal: Goal[] };
+    const goals = { sprx_engagement_sprx_goal: { select: ["sprx_name"], filter: "sprx_importance ge 5", orderby: "sprx_name desc" } };
+
+    beforeEach(() => {
+      dataverse.insert("sprx_engagements", { sprx_engagementid: engagement, sprx_name: "ENG-1", statecode: 0 });
+      for (const [name, importance] of [["a", 9], ["b", 2], ["c", 7], ["d", 5], ["e", 8]] as const) {
+        dataverse.insert("sprx_goals", { sprx_name: name, sprx_importance: importance, _sprx_engagementid_value: engagement });
+      }
+      dataverse.insert("sprx_goals", { sprx_name: "z", sprx_importance: 10, _sprx_engagementid_value: other });
+    });
+
+    it("reads a row and its related rows in one request, each with its own $select, $filter and $orderby", async () => {
+      const row = await client.retrieve<WithGoals>("sprx_engagements", engagement, ["sprx_name"], goals);
+      expect(row.sprx_name).toBe("ENG-1");
+      expect(row).not.toHaveProperty("statecode");
+      expect(row.sprx_engagement_sprx_goal.map((g) => g.sprx_name)).toEqual(["e", "d", "c", "a"]);
+      expect(row.sprx_engagement_sprx_goal[0]).not.toHaveProperty("sprx_importance");
+      expect(dataverse.requests).toHaveLength(1);
+      expect(dataverse.requests[0].path).toBe(
+        `sprx_engagements(${engagement})?$select=sprx_name&$expand=sprx_engagement_sprx_goal($select=sprx_name;$filter=sprx_importance ge 5;$orderby=sprx_name desc)`,
+      );
+      // Expanded collections can come from a cache; Microsoft's advice is to opt out of it.
+      expect(dataverse.requests[0].headers["if-none-match"]).toBe("null");
+    });
+
+    it("follows an expanded collection's @odata.nextLink until it holds every related row", async () => {
+      dataverse.expansionPageSize = 1;
+      const row = await client.retrieve<WithGoals & Record<string, unknown>>("sprx_engagements", engagement, ["sprx_name"], goals);
+      expect(row.sprx_engagement_sprx_goal.map((g) => g.sprx_name)).toEqual(["e", "d", "c", "a"]);
+      expect(row).not.toHaveProperty("sprx_engagement_sprx_goal@odata.nextLink");
+      expect(dataverse.requests.map((r) => r.path.split("?")[0])).toEqual([
+        `sprx_engagements(${engagement})`,
+        `sprx_engagements(${engagement})/sprx_engagement_sprx_goal`,
+      ]);
+    });
+
+    it("answers an unknown navigation property with Dataverse's 400, not an empty list", async () => {
+      const error = (await client.retrieve("sprx_engagements", engagement, ["sprx_name"], { sprx_engagement_sprx_goals: {} }).catch((e: unknown) => e)) as DataverseError;
+      expect(error).toBeInstanceOf(DataverseError);
+      expect(error).toMatchObject({ status: 400, transient: false });
+      expect(error.message).toMatch(/sprx_engagement_sprx_goals/);
+    });
+  });
+
   it("sends the bearer token and correlation id, reads the new id from OData-EntityId, and updates with If-Match", async () => {
     const id = await client.create("sprx_goals", { sprx_name: "walk" });
     expect(dataverse.row("sprx_goals", id)?.sprx_name).toBe("walk");

@@ -3,6 +3,7 @@ import {
   AttendanceValues,
   ClosureCheckItemValues,
   ClosureReasonValues,
+  GoalStatusValues,
   InstrumentValues,
   LonelinessBandValues,
   Ons4BandValues,
@@ -35,7 +36,7 @@ function sessionUpdate(sessionId: string, attendance: number, extra: Partial<{ p
 }
 
 describe("1 session bookkeeping", () => {
-  it("writes the engagement's rollups and numbers its sessions from one query of them", async () => {
+  it("writes the engagement's rollups and numbers its sessions from one read of them", async () => {
     seedEngagement(h.dataverse);
     seedSessions(h.dataverse, ["attended", "didNotAttend", "attended", "attended", "didNotAttend", "didNotAttend"]);
     h.dataverse.insert("appointments", {
@@ -60,12 +61,65 @@ describe("1 session bookkeeping", () => {
       sprx_conversationsuggested: true,
       sprx_conversationsignals: String(SignalValues.dnaStreak),
     });
-    const sessionQueries = h.dataverse.requests.filter((r) => r.method === "GET" && r.path.startsWith("appointments?"));
-    expect(sessionQueries).toHaveLength(1);
+    expect(h.dataverse.requests.filter((r) => r.method === "GET")).toHaveLength(1);
     // Missed sessions use no slot: attended 1, missed (2), attended 2, attended 3, missed (4), missed (4), planned 4.
     const numbers = [1, 2, 3, 4, 5, 6].map((n) => h.dataverse.row("appointments", ids.session(n))?.sprx_sessionnumber);
     expect(numbers).toEqual([1, 2, 2, 3, 4, 4]);
     expect(h.dataverse.row("appointments", ids.session(20))?.sprx_sessionnumber).toBe(4);
+  });
+
+  it("reads the engagement with its sessions, goals, checks and closing score in one request, before any write", async () => {
+    seedEngagement(h.dataverse);
+    seedSessions(h.dataverse, ["attended", "attended"]);
+    await sessionUpdate(ids.session(2), AttendanceValues.attended);
+
+    const [read, ...rest] = h.dataverse.requests;
+    expect(read.method).toBe("GET");
+    const [resource, query] = read.path.split("?");
+    expect(resource).toBe(`sprx_engagements(${ids.engagement})`);
+    const expand = new URLSearchParams(query).get("$expand") ?? "";
+    expect(expand).toContain("sprx_engagement_Appointments($select=activityid,scheduledstart,");
+    expect(expand).toContain("$orderby=scheduledstart asc");
+    expect(expand).toContain("sprx_engagement_sprx_goal($select=sprx_goalid,");
+    expect(expand).toContain("sprx_engagement_sprx_closurecheck($select=sprx_closurecheckid,sprx_item,sprx_done)");
+    expect(expand).toContain(`sprx_engagement_sprx_wellbeingscore($select=sprx_wellbeingscoreid;$filter=sprx_timepoint eq ${TimepointValues.closing};$top=1)`);
+    expect(rest.length).toBeGreaterThan(0);
+    expect(rest.map((r) => r.method)).toEqual(rest.map(() => "PATCH"));
+  });
+
+  it("judges the rollups on every related row of that one read: goals, checks, and only a closing wellbeing score", async () => {
+    seedEngagement(h.dataverse, { sprx_closurereason: ClosureReasonValues.goalsMet });
+    seedSessions(h.dataverse, ["attended", "attended", "attended"]);
+    seedChecks(Object.keys(ClosureCheckItemValues) as (keyof typeof ClosureCheckItemValues)[]);
+    h.dataverse.insert("sprx_goals", { sprx_status: GoalStatusValues.inProgress, sprx_reviewssinceprogress: 2, createdon: "2026-01-12T11:00:00Z", _sprx_engagementid_value: ids.engagement });
+    const score = (timepoint: number) =>
+      h.dataverse.insert("sprx_wellbeingscores", { sprx_instrument: InstrumentValues.ons4, sprx_timepoint: timepoint, _sprx_engagementid_value: ids.engagement });
+    score(TimepointValues.review);
+    h.dataverse.insert("sprx_goals", { sprx_status: GoalStatusValues.inProgress, sprx_reviewssinceprogress: 0, _sprx_engagementid_value: ids.otherEngagement });
+
+    await sessionUpdate(ids.session(3), AttendanceValues.attended);
+    const before = engagementRow();
+    expect(before.sprx_conversationsignals).toBe(String(SignalValues.stalledGoals));
+    expect(before.sprx_checklistcomplete).toBe(false);
+    expect(before.sprx_checksdone).toBe((before.sprx_checksrequired as number) - 1);
+
+    score(TimepointValues.closing);
+    await sessionUpdate(ids.session(3), AttendanceValues.attended);
+    expect(engagementRow()).toMatchObject({ sprx_checklistcomplete: true, sprx_checksdone: before.sprx_checksrequired });
+  });
+
+  it("follows the next page of an expanded collection when Dataverse pages it, with the same result", async () => {
+    h.dataverse.expansionPageSize = 2;
+    seedEngagement(h.dataverse);
+    seedSessions(h.dataverse, ["attended", "didNotAttend", "attended", "attended", "didNotAttend"]);
+    await sessionUpdate(ids.session(5), AttendanceValues.didNotAttend);
+
+    expect(engagementRow()).toMatchObject({ sprx_sessionsattended: 3, sprx_sessionsdna: 2, sprx_consecutivedna: 1, sprx_lastsessionon: "2026-02-02T10:00:00.000Z" });
+    const numbers = [1, 2, 3, 4, 5].map((n) => h.dataverse.row("appointments", ids.session(n))?.sprx_sessionnumber);
+    expect(numbers).toEqual([1, 2, 2, 3, 4]);
+    const reads = h.dataverse.requests.filter((r) => r.method === "GET").map((r) => r.path);
+    expect(reads).toHaveLength(2);
+    expect(reads[1]).toMatch(new RegExp(`^sprx_engagements\\(${ids.engagement}\\)/sprx_engagement_Appointments\\?.*\\$skiptoken=2`));
   });
 
   it("writes only changed columns, and nothing when a retry finds everything in place", async () => {
@@ -214,6 +268,9 @@ describe("4 closure checks changed", () => {
     h.dataverse.rows("sprx_closurechecks").find((c) => c.sprx_item === ClosureCheckItemValues.referrerInformed)!.sprx_done = true;
     await tick();
     expect(engagementRow()).toMatchObject({ sprx_checksrequired: 2, sprx_checksdone: 2, sprx_checklistcomplete: true });
+    // Each delivery reads the engagement, its checks, sessions and closing score in one request.
+    const reads = h.dataverse.requests.filter((r) => r.method === "GET");
+    expect(reads.map((r) => r.path.split("?")[0])).toEqual([`sprx_engagements(${ids.engagement})`, `sprx_engagements(${ids.engagement})`]);
   });
 
   it("stands down for the check rows the service itself creates (Depth 2), whose progress is already stored", async () => {
@@ -264,6 +321,21 @@ describe("5 closure validation", () => {
     expect(response.text).toMatch(/Next steps for staying well agreed: not done yet/);
     expect(response.text).toMatch(/no closing wellbeing measure is stored/);
     expect(response.text).not.toMatch(/Achievements reviewed/);
+    expect(h.dataverse.requests.filter((r) => r.method === "GET")).toHaveLength(1);
+  });
+
+  it("counts only a closing wellbeing score, not one from another timepoint", async () => {
+    seedEngagement(h.dataverse, { sprx_closuresummary: "Summary" });
+    seedChecks(Object.keys(ClosureCheckItemValues) as (keyof typeof ClosureCheckItemValues)[]);
+    const score = (timepoint: number) =>
+      h.dataverse.insert("sprx_wellbeingscores", { sprx_instrument: InstrumentValues.ucla3, sprx_timepoint: timepoint, _sprx_engagementid_value: ids.engagement });
+    score(TimepointValues.followUp);
+    const refused = await close({ sprx_closurereason: option(ClosureReasonValues.goalsMet) });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toMatch(/no closing wellbeing measure is stored/);
+
+    score(TimepointValues.closing);
+    expect((await close({ sprx_closurereason: option(ClosureReasonValues.goalsMet) })).status).toBe(200);
   });
 
   it("allows a closure whose reason, checks, sessions and summary are all in order", async () => {

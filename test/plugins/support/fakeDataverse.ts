@@ -1,14 +1,18 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { Tables } from "../../../solution/generated/dataverse";
+import { schema } from "../../../solution/schema/schema";
 
 /**
  * A small recording stand-in for the Dataverse Web API, on loopback: rows in
  * memory, every request recorded, failures injectable. It speaks the parts
  * of the protocol the service uses — $select, a conjunctive $filter, $top,
- * paging with odata.maxpagesize and @odata.nextLink, OData-EntityId on
- * create, If-Match (etags and *), @odata.bind, unbound actions, and
- * Dataverse's error shape.
+ * paging with odata.maxpagesize and @odata.nextLink, one level of $expand of
+ * collection-valued navigation properties (with their own $select, $filter,
+ * $orderby and $top, paged with `<navigation>@odata.nextLink` to the related
+ * collection), OData-EntityId on create, If-Match (etags and *), @odata.bind,
+ * unbound actions, and Dataverse's error shape.
  */
 
 export interface RecordedRequest {
@@ -36,6 +40,29 @@ const PRIMARY_KEYS: Record<string, string> = {
   sdkmessageprocessingstepimages: "sdkmessageprocessingstepimageid",
 };
 
+interface Collection {
+  readonly set: string;
+  readonly lookup: string;
+}
+
+/** Collection-valued navigation properties by entity set, from the schema's relationships. */
+const COLLECTIONS: Record<string, Record<string, Collection>> = (() => {
+  const setOf = new Map<string, string>(Object.values(Tables).map((t) => [t.logicalName, t.entitySetName]));
+  const collections: Record<string, Record<string, Collection>> = {};
+  for (const relationship of schema.relationships) {
+    const parent = setOf.get(relationship.referencedTable);
+    const child = setOf.get(relationship.referencingTable);
+    if (parent && child) (collections[parent] ??= {})[relationship.collectionProperty] = { set: child, lookup: `_${relationship.lookup}_value` };
+  }
+  return collections;
+})();
+
+/** Whether a row's lookup points at the parent row. */
+const relatedTo = (collection: Collection, parentId: string) => (row: Row) => {
+  const lookup = row[collection.lookup];
+  return typeof lookup === "string" && lookup.toLowerCase() === parentId;
+};
+
 /** Navigation properties whose lookup column is named differently. */
 const LOOKUP_OF_NAVIGATION: Record<string, string> = { eventhandler_serviceendpoint: "eventhandler" };
 
@@ -48,6 +75,11 @@ interface Fault {
 
 export interface FakeDataverse {
   readonly url: string;
+  /**
+   * How many rows of an expanded collection are returned inline before a
+   * `<navigation>@odata.nextLink`; Dataverse decides this itself, so tests set it.
+   */
+  expansionPageSize: number;
   readonly requests: RecordedRequest[];
   readonly actions: { name: string; body: Record<string, unknown> }[];
   insert(entitySet: string, row: Row): string;
@@ -99,6 +131,54 @@ function matchesFilter(row: Row, filter: string | null): boolean {
   });
 }
 
+/** Splits on a separator outside parentheses and quotes: `a($select=x,y),b` → `a($select=x,y)`, `b`. */
+function splitTopLevel(text: string, separator: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let current = "";
+  for (const ch of text) {
+    if (ch === "'") quoted = !quoted;
+    if (!quoted && ch === "(") depth++;
+    if (!quoted && ch === ")") depth--;
+    if (!quoted && depth === 0 && ch === separator) {
+      parts.push(current);
+      current = "";
+    } else {
+      current += ch;
+    }
+  }
+  return current ? [...parts, current] : parts;
+}
+
+class QueryFault extends Error {}
+
+interface Expansion {
+  readonly navigation: string;
+  readonly collection: Collection;
+  readonly options: Map<string, string>;
+}
+
+/** `nav($select=a,b;$filter=c eq 1;$orderby=d asc;$top=1),other` against the set's collection-valued properties. */
+function parseExpand(set: string, text: string | null): Expansion[] {
+  if (!text) return [];
+  return splitTopLevel(text, ",").map((item) => {
+    const match = /^\s*([A-Za-z_]\w*)(?:\((.*)\))?\s*$/s.exec(item);
+    if (!match) throw new QueryFault(`Syntax error in $expand: '${item}'.`);
+    const [, navigation, inner] = match;
+    const collection = COLLECTIONS[set]?.[navigation];
+    if (!collection) throw new QueryFault(`Could not find a property named '${navigation}' on '${set}'.`);
+    const options = new Map<string, string>();
+    for (const part of inner ? splitTopLevel(inner, ";") : []) {
+      const eq = part.indexOf("=");
+      const name = part.slice(0, eq).trim();
+      if (eq < 0 || !["$select", "$filter", "$orderby", "$top"].includes(name)) throw new QueryFault(`Expand option not supported by the fake: '${part}'.`);
+      options.set(name, part.slice(eq + 1).trim());
+    }
+    return { navigation, collection, options };
+  });
+}
+
 function errorBody(code: string, message: string): string {
   return JSON.stringify({ error: { code, message } });
 }
@@ -140,6 +220,39 @@ export async function startFakeDataverse(): Promise<FakeDataverse> {
     return id;
   };
 
+  interface Options {
+    get(name: string): string | null;
+  }
+  /** The row as the query asks for it: its selected columns (with key and etag) and any expanded collections. */
+  const shape = (set: string, row: Row, options: Options): Row => {
+    const key = PRIMARY_KEYS[set];
+    const select = options.get("$select")?.split(",");
+    const shaped = select ? Object.fromEntries(Object.entries(row).filter(([k]) => select.includes(k) || k === "@odata.etag" || k === key)) : { ...row };
+    for (const { navigation, collection, options: inner } of parseExpand(set, options.get("$expand"))) {
+      const id = String(row[key]);
+      const page = collectionPage(collection.set, relatedTo(collection, id), { get: (name) => inner.get(name) ?? null }, 0, api.expansionPageSize);
+      shaped[navigation] = page.rows;
+      if (page.more) {
+        const query = new URLSearchParams([...inner, ["$skiptoken", String(page.rows.length)]]);
+        shaped[`${navigation}@odata.nextLink`] = `${api.url}/api/data/v9.2/${set}(${id})/${navigation}?${query.toString()}`;
+      }
+    }
+    return shaped;
+  };
+  /** One page of the rows of a set that pass `scope` and the query's $filter, in $orderby order, cut by $top. */
+  const collectionPage = (set: string, scope: (row: Row) => boolean, options: Options, skip: number, size: number) => {
+    let found = [...table(set).values()].filter((row) => scope(row) && matchesFilter(row, options.get("$filter")));
+    const orderby = options.get("$orderby");
+    if (orderby) {
+      const [column, direction] = orderby.trim().split(/\s+/);
+      const text = (row: Row) => JSON.stringify(row[column] ?? "");
+      found.sort((a, b) => text(a).localeCompare(text(b)) * (direction === "desc" ? -1 : 1));
+    }
+    const top = options.get("$top");
+    if (top) found = found.slice(0, Number(top));
+    return { rows: found.slice(skip, skip + size).map((row) => shape(set, row, options)), more: skip + size < found.length };
+  };
+
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -150,6 +263,7 @@ export async function startFakeDataverse(): Promise<FakeDataverse> {
       const body = text ? (JSON.parse(text) as Row) : undefined;
       const headers = {
         "if-match": req.headers["if-match"],
+        "if-none-match": req.headers["if-none-match"],
         prefer: req.headers.prefer as string | undefined,
         authorization: req.headers.authorization,
         "x-ms-correlation-request-id": req.headers["x-ms-correlation-request-id"] as string | undefined,
@@ -166,44 +280,51 @@ export async function startFakeDataverse(): Promise<FakeDataverse> {
         return send(fault.status, errorBody("0x80072321", "Injected failure"), fault.headers);
       }
 
-      const match = /^\/api\/data\/v9\.2\/([A-Za-z_]+)(?:\(([0-9a-f-]{36})\))?$/i.exec(url.pathname);
+      const match = /^\/api\/data\/v9\.2\/([A-Za-z_]+)(?:\(([0-9a-f-]{36})\))?(?:\/([A-Za-z_]\w*))?$/i.exec(url.pathname);
       if (!match) return send(404, errorBody("0x8006088a", "Resource not found for the segment."));
-      const [, set, rawId] = match;
+      const [, set, rawId, navigation] = match;
       const id = rawId?.toLowerCase();
       const key = PRIMARY_KEYS[set];
       if (!key) {
-        if (req.method === "POST" && !id) {
+        if (req.method === "POST" && !id && !navigation) {
           actions.push({ name: set, body: body ?? {} });
           return send(204);
         }
         return send(404, errorBody("0x8006088a", `Resource not found for the segment '${set}'.`));
       }
       const rows = table(set);
-      const select = url.searchParams.get("$select")?.split(",");
-      const project = (row: Row) =>
-        select ? Object.fromEntries(Object.entries(row).filter(([k]) => select.includes(k) || k === "@odata.etag" || k === key)) : { ...row };
+      const notFound = () => send(404, errorBody("0x80040217", `${set} With Id = ${id} Does Not Exist`));
+      const preferredPageSize = Number(/odata\.maxpagesize=(\d+)/.exec(headers.prefer ?? "")?.[1] ?? 5000);
+      const skip = Number(url.searchParams.get("$skiptoken") ?? 0);
+      const pageBody = (page: { rows: Row[]; more: boolean }) => {
+        const next = page.more ? new URL(req.url ?? "", `http://${req.headers.host}`) : undefined;
+        next?.searchParams.set("$skiptoken", String(skip + page.rows.length));
+        return { value: page.rows, ...(next ? { "@odata.nextLink": next.toString() } : {}) };
+      };
 
-      if (req.method === "GET" && id) {
-        const row = rows.get(id);
-        return row ? send(200, project(row)) : send(404, errorBody("0x80040217", `${set} With Id = ${id} Does Not Exist`));
-      }
       if (req.method === "GET") {
-        let found = [...rows.values()].filter((row) => matchesFilter(row, url.searchParams.get("$filter")));
-        const orderby = url.searchParams.get("$orderby");
-        if (orderby) {
-          const [column, direction] = orderby.split(" ");
-          const text = (row: Row) => JSON.stringify(row[column] ?? "");
-          found.sort((a, b) => text(a).localeCompare(text(b)) * (direction === "desc" ? -1 : 1));
+        try {
+          if (id && navigation) {
+            // The related collection, as an expanded collection's @odata.nextLink addresses it.
+            const collection = COLLECTIONS[set]?.[navigation];
+            if (!collection) throw new QueryFault(`Could not find a property named '${navigation}' on '${set}'.`);
+            if (!rows.has(id)) return notFound();
+            const page = collectionPage(collection.set, relatedTo(collection, id), url.searchParams, skip, preferredPageSize);
+            return send(200, pageBody(page));
+          }
+          if (navigation) return send(405, errorBody("0x80060888", "Method not supported by the fake"));
+          if (id) {
+            const row = rows.get(id);
+            return row ? send(200, shape(set, row, url.searchParams)) : notFound();
+          }
+          const page = collectionPage(set, () => true, url.searchParams, skip, preferredPageSize);
+          return send(200, pageBody(page));
+        } catch (error) {
+          if (error instanceof QueryFault) return send(400, errorBody("0x80060888", error.message));
+          throw error;
         }
-        const top = url.searchParams.get("$top");
-        if (top) found = found.slice(0, Number(top));
-        const pageSize = Number(/odata\.maxpagesize=(\d+)/.exec(headers.prefer ?? "")?.[1] ?? 5000);
-        const skip = Number(url.searchParams.get("$skiptoken") ?? 0);
-        const page = found.slice(skip, skip + pageSize);
-        const next = skip + pageSize < found.length ? new URL(req.url ?? "", `http://${req.headers.host}`) : undefined;
-        next?.searchParams.set("$skiptoken", String(skip + pageSize));
-        return send(200, { value: page.map(project), ...(next ? { "@odata.nextLink": next.toString() } : {}) });
       }
+      if (navigation) return send(405, errorBody("0x80060888", "Method not supported by the fake"));
       if (req.method === "POST" && !id) {
         const newId = insert(set, body ?? {});
         return send(204, undefined, { "OData-EntityId": `http://${req.headers.host}/api/data/v9.2/${set}(${newId})` });
@@ -232,8 +353,9 @@ export async function startFakeDataverse(): Promise<FakeDataverse> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
 
-  return {
+  const api: FakeDataverse = {
     url: `http://127.0.0.1:${port}`,
+    expansionPageSize: 5000,
     requests,
     actions,
     insert,
@@ -249,4 +371,5 @@ export async function startFakeDataverse(): Promise<FakeDataverse> {
         server.close(() => resolve());
       }),
   };
+  return api;
 }
