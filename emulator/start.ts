@@ -101,6 +101,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       {
         ...process.env,
         PLUGIN_PORT: String(options.pluginPort),
+        PLUGIN_HOST: "127.0.0.1",
         SPRX_WEBHOOK_KEY: key,
         SPRX_WEBHOOK_AUTH: "WebhookKey",
         SPRX_DATAVERSE_URL: url,
@@ -149,10 +150,11 @@ function portFrom(value: string | undefined, fallback: number, name: string): nu
 
 if (require.main === module) {
   const print = (line: string) => process.stdout.write(`${line}\n`);
+  const dataDirectory = path.resolve(process.env.SPRX_DATA_DIR ?? path.join(REPO_ROOT, ".data"));
   startLocalEnvironment({
     port: portFrom(process.env.PORT, 8080, "PORT"),
     pluginPort: portFrom(process.env.PLUGIN_PORT, 8090, "PLUGIN_PORT"),
-    dataDirectory: path.resolve(process.env.SPRX_DATA_DIR ?? path.join(REPO_ROOT, ".data")),
+    dataDirectory,
     webhookKey: process.env.SPRX_WEBHOOK_KEY,
     print,
   }).then(
@@ -164,7 +166,7 @@ if (require.main === module) {
       print(`  Outbox           ${environment.url}outbox`);
       print(`  Web API          ${environment.url}api/data/v9.2/`);
       print(`  Webhook service  ${environment.webhookUrl}`);
-      print("Press Ctrl-C to stop. Data is kept in .data/ between runs.");
+      print(`Press Ctrl-C to stop. Data is kept in ${path.relative(process.cwd(), dataDirectory).startsWith("..") ? dataDirectory : path.relative(process.cwd(), dataDirectory) || "."} between runs.`);
       let stopping = false;
       const stop = () => {
         if (stopping) return;

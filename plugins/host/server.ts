@@ -9,7 +9,9 @@ const logger = jsonLogger();
 try {
   const settings = readSettings(process.env);
   const server = createWebhookServer(serviceOptions(settings, process.env, logger));
-  server.listen(settings.port, () => {
+  // A container must listen on every interface; the local environment passes 127.0.0.1.
+  const host = process.env.PLUGIN_HOST || undefined;
+  server.listen(settings.port, host, () => {
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : settings.port;
     logger.info("webhook.listening", { port });
