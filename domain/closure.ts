@@ -24,6 +24,13 @@ export interface ClosureVerdict {
   readonly missing: readonly MissingItem[];
 }
 
+/**
+ * Checks the record proves by itself — no booked future sessions, a stored
+ * closing measure. Ticking them would be taking them on trust, so the
+ * checklist shows them as facts and closure judges them from the record.
+ */
+export const CHECKS_PROVED_FROM_RECORD: ReadonlySet<ClosureCheckItem> = new Set<ClosureCheckItem>(["futureSessionsCancelled", "closingWellbeingRecorded"]);
+
 /** The checks the chosen reason needs, in checklist order (booked sessions always among them). */
 export function requiredChecks(reason: ClosureReason, config: EngagementConfiguration): readonly ClosureCheckItem[] {
   return withBookedSessionsCheck(config.requiredChecks[reason]);

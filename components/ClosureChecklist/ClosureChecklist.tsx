@@ -1,6 +1,7 @@
 import * as React from "react";
 import { Badge, Button, Checkbox, Field, Select, Text, Textarea, makeStyles, tokens } from "@fluentui/react-components";
 import {
+  CHECKS_PROVED_FROM_RECORD,
   CLOSURE_REASONS,
   closureCheckLabel,
   closureReasonLabel,
@@ -27,8 +28,6 @@ const useStyles = makeStyles({
   form: { display: "flex", flexDirection: "column", rowGap: tokens.spacingVerticalS, maxWidth: "560px" },
 });
 
-/** Checks the record proves by itself; ticking them would be taking them on trust. */
-const PROVED_FROM_RECORD: ReadonlySet<ClosureCheckItem> = new Set(["futureSessionsCancelled", "closingWellbeingRecorded"]);
 
 const FORMATTED = "@OData.Community.Display.V1.FormattedValue";
 
@@ -128,7 +127,7 @@ function OpenChecklist(props: { env: ControlEnvironment; hook: EngagementHook; d
           </Text>
           <ul className={styles.plain}>
             {items.map((item) =>
-              PROVED_FROM_RECORD.has(item) ? (
+              CHECKS_PROVED_FROM_RECORD.has(item) ? (
                 <ProvedCheck
                   key={item}
                   env={env}
