@@ -16,6 +16,7 @@ import {
 } from "../../domain";
 import { ControlShell } from "../shared/ControlShell";
 import { seenVersion } from "../shared/gateway";
+import { ScaleSelect } from "../shared/ScaleSelect";
 import { WellbeingForm } from "../shared/WellbeingForm";
 import { evaluate, isClosed, scoredMeasures, type ScoredMeasure } from "../shared/facts";
 import type { ControlEnvironment } from "../shared/hostContext";
@@ -280,24 +281,10 @@ function GoalForm(props: {
       </Field>
       <div className={styles.row}>
         <Field label={t("Goals_Importance")} required validationMessage={shown(problems.importance)}>
-          <Select value={draft.importance} onChange={(_, d) => set({ importance: d.value })}>
-            <option value="">{t("Common_Choose")}</option>
-            {SCALE.map((n) => (
-              <option key={n} value={n}>
-                {n}
-              </option>
-            ))}
-          </Select>
+          <ScaleSelect value={draft.importance} values={SCALE} placeholder={t("Common_Choose")} onChange={(value) => set({ importance: value })} />
         </Field>
         <Field label={t("Goals_Confidence")} required validationMessage={shown(problems.confidence)}>
-          <Select value={draft.confidence} onChange={(_, d) => set({ confidence: d.value })}>
-            <option value="">{t("Common_Choose")}</option>
-            {SCALE.map((n) => (
-              <option key={n} value={n}>
-                {n}
-              </option>
-            ))}
-          </Select>
+          <ScaleSelect value={draft.confidence} values={SCALE} placeholder={t("Common_Choose")} onChange={(value) => set({ confidence: value })} />
         </Field>
         <Field label={t("Goals_Status")}>
           <Select value={draft.status} onChange={(_, d) => set({ status: d.value as GoalStatus })}>

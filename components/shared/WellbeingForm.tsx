@@ -2,6 +2,7 @@ import * as React from "react";
 import { Button, Field, Input, Select, Text, makeStyles, tokens } from "@fluentui/react-components";
 import { ONS4_ITEMS, RuleViolation, TIMEPOINTS, UCLA3_ITEMS, dayToIso, scoreWellbeing, type Instrument, type Problem, type Timepoint } from "../../domain";
 import { answerColumn } from "./facts";
+import { ScaleSelect } from "./ScaleSelect";
 import type { ControlEnvironment } from "./hostContext";
 import type { Strings } from "./strings";
 import type { EngagementHook } from "./useEngagement";
@@ -94,14 +95,13 @@ export function WellbeingForm(props: { env: ControlEnvironment; hook: Engagement
       </div>
       {items.map((item) => (
         <Field key={`${instrument}-${item}`} label={t(`Question_${item}`)} required>
-          <Select value={answers[item] ?? ""} onChange={(_, d) => setAnswers((a) => ({ ...a, [item]: d.value }))}>
-            <option value="">{t("Common_Choose")}</option>
-            {values.map((v) => (
-              <option key={v} value={v}>
-                {instrument === "ucla3" ? t(`UclaAnswer_${v}`) : v}
-              </option>
-            ))}
-          </Select>
+          <ScaleSelect
+            value={answers[item] ?? ""}
+            values={values}
+            placeholder={t("Common_Choose")}
+            labelOf={instrument === "ucla3" ? (v) => t(`UclaAnswer_${v}`) : undefined}
+            onChange={(value) => setAnswers((a) => ({ ...a, [item]: value }))}
+          />
         </Field>
       ))}
       {problems.length > 0 && (

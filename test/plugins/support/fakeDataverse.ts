@@ -3,6 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Tables } from "../../../solution/generated/dataverse";
 import { schema } from "../../../solution/schema/schema";
+import { splitTopLevel } from "../../../emulator/odata/query";
 
 /**
  * A small recording stand-in for the Dataverse Web API, on loopback: rows in
@@ -131,25 +132,6 @@ function matchesFilter(row: Row, filter: string | null): boolean {
   });
 }
 
-/** Splits on a separator outside parentheses and quotes: `a($select=x,y),b` → `a($select=x,y)`, `b`. */
-function splitTopLevel(text: string, separator: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let quoted = false;
-  let current = "";
-  for (const ch of text) {
-    if (ch === "'") quoted = !quoted;
-    if (!quoted && ch === "(") depth++;
-    if (!quoted && ch === ")") depth--;
-    if (!quoted && depth === 0 && ch === separator) {
-      parts.push(current);
-      current = "";
-    } else {
-      current += ch;
-    }
-  }
-  return current ? [...parts, current] : parts;
-}
 
 class QueryFault extends Error {}
 
