@@ -29,6 +29,12 @@ export interface LocalDataverseOptions {
   readonly sentMail?: () => readonly unknown[];
   /** Controls built into out/controls, for the contact page. */
   readonly controlsDirectory?: string;
+  /**
+   * False while the environment is still being set up (`npm start` registers
+   * its plug-in steps first): the public server then answers 503 with
+   * Retry-After and serves nothing. The set-up talks to `listener` instead.
+   */
+  readonly ready?: boolean;
 }
 
 export interface LocalDataverse {
@@ -37,6 +43,10 @@ export interface LocalDataverse {
   readonly pipeline: Pipeline;
   readonly service: OrganizationService;
   readonly api: WebApi;
+  /** The request handler without the readiness gate, for the environment's own set-up. */
+  readonly listener: http.RequestListener;
+  /** Opens the public server to requests (see LocalDataverseOptions.ready). */
+  markReady(): void;
   /** http://127.0.0.1:<port>/ once listening. */
   url(): string;
   reset(): Promise<void>;
@@ -61,6 +71,22 @@ function headersOf(request: http.IncomingMessage): Record<string, string | undef
 function send(response: http.ServerResponse, result: ApiResponse): void {
   response.writeHead(result.status, result.headers);
   response.end(result.body);
+}
+
+/** The plug-in registration tables `npm run register` writes: a reset keeps them. */
+export const REGISTRATION_TABLES: ReadonlySet<string> = new Set(["serviceendpoint", "sdkmessageprocessingstep", "sdkmessageprocessingstepimage"]);
+
+/**
+ * Not ready yet: 503 with Retry-After, which Dataverse clients already honour
+ * as "wait this many seconds and send it again"
+ * (https://learn.microsoft.com/power-apps/developer/data-platform/api-limits#retry-operations).
+ */
+function notReady(): ApiResponse {
+  return {
+    status: 503,
+    headers: { "Content-Type": "application/json; charset=utf-8", "OData-Version": "4.0", "Retry-After": "1" },
+    body: JSON.stringify({ error: { code: "0x80040216", message: "The local Dataverse is still starting (registering its plug-in steps); try again shortly." } }),
+  };
 }
 
 export function createLocalDataverse(options: LocalDataverseOptions = {}): LocalDataverse {
@@ -89,10 +115,11 @@ export function createLocalDataverse(options: LocalDataverseOptions = {}): Local
     defaultUserId: () => FOUNDATION.adminUserId,
   });
 
+  // A reset leaves the environment as a fresh start would: demo data reseeded, plug-in step registrations kept.
   const reset = async (): Promise<void> => {
     await pipeline.whenIdle();
     await service.withWriteLock(() => {
-      store.clear();
+      store.clear(REGISTRATION_TABLES);
       ensureFoundation(store);
       if (options.seed) store.atomically(() => options.seed?.(store, now()));
     });
@@ -100,7 +127,8 @@ export function createLocalDataverse(options: LocalDataverseOptions = {}): Local
 
   const shell: ShellContext = { store, api, pipeline, now, sentMail: options.sentMail ?? (() => []), controlsDirectory: options.controlsDirectory, reset };
 
-  const server = http.createServer((request, response) => {
+  let ready = options.ready ?? true;
+  const listener: http.RequestListener = (request, response) => {
     void (async () => {
       try {
         const body = await readBody(request);
@@ -120,6 +148,14 @@ export function createLocalDataverse(options: LocalDataverseOptions = {}): Local
         send(response, faultResponse(error));
       }
     })();
+  };
+  const server = http.createServer((request, response) => {
+    if (ready) {
+      listener(request, response);
+      return;
+    }
+    request.resume();
+    send(response, notReady());
   });
 
   return {
@@ -128,6 +164,10 @@ export function createLocalDataverse(options: LocalDataverseOptions = {}): Local
     pipeline,
     service,
     api,
+    listener,
+    markReady: () => {
+      ready = true;
+    },
     url,
     reset,
     async close() {

@@ -226,12 +226,13 @@ export class Store {
     return rows.map((r) => ({ id: r.id, name: r.name, raisedOn: r.raisedon, parameters: JSON.parse(r.parameters) as Record<string, unknown>, correlationId: r.correlationid }));
   }
 
-  /** Empties every table (the reset before reseeding). */
-  clear(): void {
+  /** Empties every table but those kept (the reset before reseeding). */
+  clear(keep: ReadonlySet<string> = new Set()): void {
     this.atomically(() => {
-      for (const entity of this.metadata.entities) this.db.exec(`DELETE FROM ${quoteIdentifier(entity.logicalName)}`);
+      for (const entity of this.metadata.entities) if (!keep.has(entity.logicalName)) this.db.exec(`DELETE FROM ${quoteIdentifier(entity.logicalName)}`);
       this.db.exec(`DELETE FROM "_emulator_businessevent"`);
-      this.db.exec(`DELETE FROM "_emulator_sequence"`);
+      // The row version keeps counting, so an etag from before a reset never matches a row after it.
+      this.db.exec(`DELETE FROM "_emulator_sequence" WHERE "name" <> 'version'`);
     });
   }
 
