@@ -8,6 +8,7 @@ import { faults } from "./service/faults";
 import { runBatch } from "./webapi/batch";
 import { API_ROOT, type ApiRequest, type ApiResponse, WebApi, faultResponse } from "./webapi/webApi";
 import { ensureFoundation, FOUNDATION } from "./seed/foundation";
+import { installSolutionViews } from "./metadata/solutionViews";
 import { renderShell, type ShellContext } from "./shell/routes";
 
 /**
@@ -94,6 +95,7 @@ export function createLocalDataverse(options: LocalDataverseOptions = {}): Local
   const store = new Store(metadata, options.databaseFile ?? ":memory:");
   const now = options.now ?? (() => new Date());
   ensureFoundation(store);
+  installSolutionViews(store);
   if (options.seed && store.isEmpty("contact")) store.atomically(() => options.seed?.(store, now()));
 
   const service = new OrganizationService(store, metadata, { id: FOUNDATION.organizationId, name: "sprxlocal", businessUnitId: FOUNDATION.businessUnitId });
@@ -121,6 +123,7 @@ export function createLocalDataverse(options: LocalDataverseOptions = {}): Local
     await service.withWriteLock(() => {
       store.clear(REGISTRATION_TABLES);
       ensureFoundation(store);
+      installSolutionViews(store);
       if (options.seed) store.atomically(() => options.seed?.(store, now()));
     });
   };

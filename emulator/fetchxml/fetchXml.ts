@@ -40,6 +40,13 @@ export interface FetchResult {
   readonly rows: Record<string, unknown>[];
   readonly moreRecords: boolean;
   readonly totalRecordCount?: number;
+  /** The page this result is (1-based). */
+  readonly page: number;
+  /**
+   * Dataverse's paging cookie for this page, `<cookie page="n"><id last=… first=…/></cookie>`,
+   * when more records follow; paging is by page number here, and a cookie sent back is accepted.
+   */
+  readonly pagingCookie?: string;
   toJson(row: Record<string, unknown>, annotations: AnnotationChoice): Record<string, unknown>;
 }
 
@@ -203,11 +210,18 @@ export function runFetchXml(store: Store, xml: string, context: FetchContext): F
     ? Number(store.select(`SELECT COUNT(*) AS n ${from}${whereSql}`, [...joinParams, ...params])[0]?.n ?? 0)
     : undefined;
 
+  const braced = (value: unknown) => `{${asText(value).toUpperCase()}}`;
+  const idKey = `t0__${entity.primaryIdAttribute}`;
+  const pagingCookie = moreRecords && rows.length > 0
+    ? `<cookie page="${page}"><${entity.primaryIdAttribute} last="${braced(rows[rows.length - 1][idKey])}" first="${braced(rows[0][idKey])}" /></cookie>`
+    : undefined;
   return {
     entity,
     rows,
     moreRecords,
     totalRecordCount,
+    page,
+    pagingCookie,
     toJson(row, annotations) {
       const out: Record<string, unknown> = {};
       for (const s of sources) {
@@ -267,6 +281,7 @@ function runAggregate(store: Store, input: AggregateInput): FetchResult {
     entity: input.entity,
     rows,
     moreRecords: false,
+    page: 1,
     toJson(row, annotations) {
       const out: Record<string, unknown> = {};
       for (const o of outputs) {

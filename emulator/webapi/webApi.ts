@@ -3,7 +3,7 @@ import type { EntityMetadata } from "../metadata/metadata";
 import { type CollectionQuery, parseCollectionQuery, runCollectionQuery } from "../odata/query";
 import { QueryError, isGuid } from "../query/conditions";
 import type { DateContext } from "../query/dates";
-import { runFetchXml } from "../fetchxml/fetchXml";
+import { isFetchQuery, runFetchQuery } from "./fetchQuery";
 import type { Pipeline } from "../pipeline/pipeline";
 import { type Row, type Store } from "../storage/database";
 import { DataverseFault, faults } from "../service/faults";
@@ -193,14 +193,10 @@ export class WebApi {
     const annotations = annotationsFromPrefer(prefer);
     const applied: string[] = [];
     if (annotations.formatted || annotations.lookups) applied.push(/odata\.include-annotations\s*=\s*("[^"]*"|[^;,\s]*)/i.exec(prefer ?? "")?.[0] ?? "");
-    const fetchXml = options.get("fetchXml");
-    if (fetchXml !== undefined) {
-      if (options.size > 1) throw new QueryError("fetchXml cannot be combined with other query options.");
-      const result = runFetchXml(this.store, fetchXml, { dates: this.options.dates(), userId: this.options.defaultUserId(), businessUnitId: this.service.organization.businessUnitId, expectedEntity: entity.logicalName });
-      const value = result.rows.map((r) => result.toJson(r, annotations));
-      const body: Record<string, unknown> = { "@odata.context": `${this.options.baseUrl()}$metadata#${entity.entitySetName}`, value };
-      if (result.moreRecords) body["@Microsoft.Dynamics.CRM.morerecords"] = true;
-      if (result.totalRecordCount !== undefined) body["@Microsoft.Dynamics.CRM.totalrecordcount"] = result.totalRecordCount;
+    if (isFetchQuery(options)) {
+      const { body } = runFetchQuery(this.store, entity, options, prefer, annotations, {
+        dates: this.options.dates(), userId: this.options.defaultUserId(), businessUnitId: this.service.organization.businessUnitId,
+      }, `${this.options.baseUrl()}$metadata#${entity.entitySetName}`);
       return this.json(200, body, applied.length ? { "Preference-Applied": applied.join(",") } : {});
     }
     const query = parseCollectionQuery(this.store.metadata, entity, options);
