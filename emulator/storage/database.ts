@@ -69,6 +69,14 @@ export class Store {
         if (attribute.kind === "lookup") columns.push(`${quoteIdentifier(lookupTypeColumn(attribute.logicalName))} TEXT`);
       }
       this.db.exec(`CREATE TABLE IF NOT EXISTS ${quoteIdentifier(entity.logicalName)} (${columns.join(", ")})`);
+      for (const key of entity.keys ?? []) {
+        // An alternate key is unique, as Dataverse enforces it; a database made before the key existed keeps working.
+        try {
+          this.db.exec(`CREATE UNIQUE INDEX IF NOT EXISTS ${quoteIdentifier(`uk_${key.name}`)} ON ${quoteIdentifier(entity.logicalName)} (${key.columns.map(quoteIdentifier).join(", ")})`);
+        } catch (error) {
+          process.stderr.write(`storage.key_not_enforced ${entity.logicalName} ${key.name}: ${(error as Error).message}\n`);
+        }
+      }
       for (const attribute of entity.attributes.values()) {
         if (attribute.kind === "lookup") {
           this.db.exec(

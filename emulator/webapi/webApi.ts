@@ -11,6 +11,18 @@ import { type Caller, OrganizationService, type UnitOfWork } from "../service/or
 import { type AnnotationChoice, annotationsFromPrefer, etagOf, rowFromPayload, rowToJson } from "../service/payload";
 import { CLOSURE_EVENT, recordClosureEvent } from "./customApi";
 import { asText } from "../storage/text";
+import { type KeyText, parsePath } from "./path";
+import { resolveKey } from "./resources";
+import { KNOWN_UNSUPPORTED_MESSAGES, bypassOf, refuseUnsupportedHeaders } from "./unsupported";
+import * as extras from "./extras";
+import { METADATA_SETS, metadataResponse } from "../metadata/service";
+
+/** What RetrieveVersion answers: the Web API version this local Dataverse follows. */
+const DATAVERSE_VERSION = "9.2.0.0";
+
+function keyText(key: KeyText): string {
+  return key.kind === "id" ? key.id : [...key.values].map(([k, v]) => `${k}=${v}`).join(",");
+}
 
 /**
  * The Web API subset at /api/data/v9.2/, as a function from request to
@@ -43,12 +55,19 @@ export interface WebApiOptions {
 
 const JSON_TYPE = "application/json; odata.metadata=minimal";
 
+/** A write that breaks an alternate key (SQLite's unique index on its columns). */
+function isDuplicateKey(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "SQLITE_CONSTRAINT_UNIQUE";
+}
+
 export function faultResponse(error: unknown): ApiResponse {
   const fault = error instanceof DataverseFault
     ? error
     : error instanceof QueryError
       ? faults.query(error.message, error.code)
-      : new DataverseFault(500, "0x80040216", "An unexpected error occurred.");
+      : isDuplicateKey(error)
+        ? faults.duplicateKey()
+        : new DataverseFault(500, "0x80040216", "An unexpected error occurred.");
   return { status: fault.status, headers: { "Content-Type": "application/json; charset=utf-8", "OData-Version": "4.0" }, body: JSON.stringify(fault.toBody()) };
 }
 
@@ -66,16 +85,19 @@ export class WebApi {
     const correlationHeader = headers["x-ms-correlation-request-id"];
     const correlationId = correlationHeader && isGuid(correlationHeader) ? correlationHeader.toLowerCase() : randomUUID();
     const depth = (this.pipeline.depthOfDelivery(correlationId) ?? 0) + 1;
-    return { userId: impersonated && isGuid(impersonated) ? impersonated.toLowerCase() : this.options.defaultUserId(), correlationId, depth };
+    const userId = impersonated && isGuid(impersonated) ? impersonated.toLowerCase() : this.options.defaultUserId();
+    const bypass = bypassOf(headers, userId === this.options.defaultUserId());
+    return { userId, correlationId, depth, ...(bypass ? { bypass } : {}) };
   }
 
   async handle(request: ApiRequest, unit?: UnitOfWork): Promise<ApiResponse> {
     try {
+      refuseUnsupportedHeaders(request);
       const response = await this.route(request, unit);
       response.headers["OData-Version"] = "4.0";
       return response;
     } catch (error) {
-      if (!(error instanceof DataverseFault) && !(error instanceof QueryError)) console.error("webapi.unexpected", (error as Error).name, (error as Error).message);
+      if (!(error instanceof DataverseFault) && !(error instanceof QueryError) && !isDuplicateKey(error)) console.error("webapi.unexpected", (error as Error).name, (error as Error).message);
       return faultResponse(error);
     }
   }
@@ -109,34 +131,51 @@ export class WebApi {
       return { status: 204, headers: {} };
     }
 
-    const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:\(([^)]*)\))?(?:\/([A-Za-z_][A-Za-z0-9_]*))?$/.exec(path);
-    if (!match) throw faults.unknownEntitySet(path.split(/[(/]/)[0]);
-    const [, setName, key, property] = match;
-    const entity = this.store.metadata.entityBySet(setName);
-    if (!entity) throw faults.unknownEntitySet(setName);
+    const segments = parsePath(path);
+    const [first, ...rest] = segments;
+    if (first.name === "$metadata" || METADATA_SETS.has(first.name)) return this.metadataResponse(request, path, url, options);
+    if (first.name === "RetrieveVersion" && rest.length === 0 && first.key === undefined) {
+      if (method !== "GET") throw faults.methodNotAllowed(method);
+      // https://learn.microsoft.com/power-apps/developer/data-platform/webapi/reference/retrieveversion
+      return this.json(200, { "@odata.context": `${this.options.baseUrl()}$metadata#Microsoft.Dynamics.CRM.RetrieveVersionResponse`, Version: DATAVERSE_VERSION });
+    }
+    const entity = this.store.metadata.entityBySet(first.name);
+    if (!entity) {
+      if (KNOWN_UNSUPPORTED_MESSAGES.has(first.name)) throw faults.notSupportedLocally(`the ${first.name} message`);
+      throw faults.unknownEntitySet(first.name);
+    }
+    if (first.call) throw faults.unknownEntitySet(`${first.name}()`);
     const annotations = annotationsFromPrefer(prefer);
 
-    if (key === undefined) {
-      if (method === "GET") return this.getCollection(entity, options, prefer, url);
-      if (method === "POST") return this.create(entity, request, options, annotations, unit);
-      throw faults.methodNotAllowed(method);
+    if (first.key === undefined) {
+      if (rest.length === 0) {
+        if (method === "GET") return this.getCollection(entity, options, prefer, url);
+        if (method === "POST") return this.create(entity, request, options, annotations, unit);
+        throw faults.methodNotAllowed(method);
+      }
+      return extras.onCollection(this, entity, rest, request, options, unit);
     }
-    const id = key.trim().toLowerCase();
-    if (!isGuid(id)) throw faults.query(`The key '${key}' is not a valid id; alternate keys are not set up on ${entity.logicalName}.`);
-    if (property !== undefined) {
-      if (method !== "GET") throw faults.methodNotAllowed(method);
-      return this.getRelated(entity, id, property, options, prefer);
+    const target = resolveKey(this.store, entity, first.key);
+    if (rest.length > 0) {
+      if (target.id === undefined) throw faults.recordNotFound(entity.logicalName, keyText(first.key));
+      return extras.onRecord(this, entity, target.id, rest, request, options, unit);
     }
     switch (method) {
       case "GET": {
         const query = parseCollectionQuery(this.store.metadata, entity, options);
-        const row = this.service.retrieve(entity, id);
+        if (target.id === undefined) throw faults.recordNotFound(entity.logicalName, keyText(first.key));
+        const row = this.service.retrieve(entity, target.id);
+        // If-None-Match with the current etag: 304 and no body, https://learn.microsoft.com/power-apps/developer/data-platform/webapi/perform-conditional-operations-using-web-api#conditional-retrievals
+        const ifNoneMatch = request.headers["if-none-match"];
+        if (ifNoneMatch && ifNoneMatch !== "null" && ifNoneMatch === etagOf(row)) return { status: 304, headers: { ETag: etagOf(row) } };
         const body = this.shape(entity, row, query, annotations);
         return this.json(200, { "@odata.context": `${this.options.baseUrl()}$metadata#${entity.entitySetName}${selectSuffix(query)}/$entity`, ...body }, { ETag: etagOf(row) });
       }
       case "PATCH":
-        return this.patch(entity, id, request, options, annotations, unit);
+        return this.patch(entity, target.id ?? randomUUID(), request, options, annotations, unit, target.keyValues);
       case "DELETE": {
+        if (target.id === undefined) throw faults.recordNotFound(entity.logicalName, keyText(first.key));
+        const id = target.id;
         const caller = this.caller(request.headers);
         await this.inUnit(caller, unit, (u) => u.delete(entity, id, request.headers["if-match"]));
         return { status: 204, headers: {} };
@@ -146,19 +185,36 @@ export class WebApi {
     }
   }
 
-  private inUnit<T>(caller: Caller, unit: UnitOfWork | undefined, work: (u: UnitOfWork) => Promise<T>): Promise<T> {
+  baseUrl(): string {
+    return this.options.baseUrl();
+  }
+
+  dates(): DateContext {
+    return this.options.dates();
+  }
+
+  private metadataResponse(request: ApiRequest, path: string, url: URL, options: ReadonlyMap<string, string>): ApiResponse {
+    if (request.method.toUpperCase() !== "GET") throw faults.notSupportedLocally("changing table definitions through the Web API (the schema comes from solution/schema/schema.ts)");
+    return metadataResponse(this.store.metadata, path, options, this.options.baseUrl(), url);
+  }
+
+  inUnit<T>(caller: Caller, unit: UnitOfWork | undefined, work: (u: UnitOfWork) => Promise<T>): Promise<T> {
     return unit ? work(unit) : this.service.unit(caller, work);
   }
 
-  private async create(entity: EntityMetadata, request: ApiRequest, options: ReadonlyMap<string, string>, annotations: AnnotationChoice, unit?: UnitOfWork): Promise<ApiResponse> {
+  async create(entity: EntityMetadata, request: ApiRequest, options: ReadonlyMap<string, string>, annotations: AnnotationChoice, unit?: UnitOfWork): Promise<ApiResponse> {
     const row = rowFromPayload(this.store.metadata, entity, parseJson(request.body, entity.logicalName));
     const caller = this.caller(request.headers);
     const id = await this.inUnit(caller, unit, (u) => u.create(entity, row));
     return this.written(entity, id, 201, request.headers["prefer"], options, annotations);
   }
 
-  private async patch(entity: EntityMetadata, id: string, request: ApiRequest, options: ReadonlyMap<string, string>, annotations: AnnotationChoice, unit?: UnitOfWork): Promise<ApiResponse> {
+  private async patch(entity: EntityMetadata, id: string, request: ApiRequest, options: ReadonlyMap<string, string>, annotations: AnnotationChoice, unit?: UnitOfWork, keyValues: Row = {}): Promise<ApiResponse> {
     const row = rowFromPayload(this.store.metadata, entity, parseJson(request.body, entity.logicalName));
+    for (const [column, value] of Object.entries(keyValues)) {
+      const given = row[column];
+      if (given !== undefined && JSON.stringify(given) !== JSON.stringify(value)) throw faults.payload(entity.logicalName, `'${column}' is part of the alternate key in the URL and cannot be changed to another value.`);
+    }
     const ifMatch = request.headers["if-match"];
     const ifNoneMatch = request.headers["if-none-match"];
     const caller = this.caller(request.headers);
@@ -168,7 +224,7 @@ export class WebApi {
       if (!exists) {
         // Without If-Match a PATCH is an upsert, as in Dataverse.
         if (ifMatch) throw faults.recordNotFound(entity.logicalName, id);
-        await u.create(entity, { ...row, [entity.primaryIdAttribute]: id });
+        await u.create(entity, { ...row, ...keyValues, [entity.primaryIdAttribute]: id });
         return 201;
       }
       await u.update(entity, id, row, ifMatch);
@@ -177,7 +233,7 @@ export class WebApi {
     return this.written(entity, id, status, request.headers["prefer"], options, annotations);
   }
 
-  private written(entity: EntityMetadata, id: string, status: number, prefer: string | undefined, options: ReadonlyMap<string, string>, annotations: AnnotationChoice): ApiResponse {
+  written(entity: EntityMetadata, id: string, status: number, prefer: string | undefined, options: ReadonlyMap<string, string>, annotations: AnnotationChoice): ApiResponse {
     const entityId = `${this.options.baseUrl()}${entity.entitySetName}(${id})`;
     if (/return=representation/i.test(prefer ?? "")) {
       const query = parseCollectionQuery(this.store.metadata, entity, options);
@@ -216,7 +272,7 @@ export class WebApi {
     return this.json(200, body, applied.length ? { "Preference-Applied": applied.join(",") } : {});
   }
 
-  private getRelated(entity: EntityMetadata, id: string, property: string, options: ReadonlyMap<string, string>, prefer: string | undefined): ApiResponse {
+  getRelated(entity: EntityMetadata, id: string, property: string, options: ReadonlyMap<string, string>, prefer: string | undefined): ApiResponse {
     this.service.retrieve(entity, id);
     const nav = entity.collectionNavigations.get(property);
     if (!nav) throw faults.unknownProperty(property, entity.logicalName);
@@ -229,7 +285,7 @@ export class WebApi {
     return this.json(200, { "@odata.context": `${this.options.baseUrl()}$metadata#${child.entitySetName}${selectSuffix(query)}`, value: page.rows.map((r) => this.shape(child, r, query, annotations)) });
   }
 
-  private shape(entity: EntityMetadata, row: Row, query: CollectionQuery, annotations: AnnotationChoice): Record<string, unknown> {
+  shape(entity: EntityMetadata, row: Row, query: CollectionQuery, annotations: AnnotationChoice): Record<string, unknown> {
     const out = rowToJson(this.store, entity, row, { select: query.select, annotations });
     for (const expand of query.expand) {
       if (expand.kind === "single") {
@@ -247,7 +303,7 @@ export class WebApi {
     return out;
   }
 
-  private json(status: number, body: unknown, headers: Record<string, string> = {}): ApiResponse {
+  json(status: number, body: unknown, headers: Record<string, string> = {}): ApiResponse {
     return { status, headers: { "Content-Type": JSON_TYPE, ...headers }, body: JSON.stringify(body) };
   }
 }
