@@ -94,7 +94,7 @@ function entityWithExpands(metadata: Metadata, entity: EntityMetadata, options: 
   const out = selectOf(options.get("$select"), entityDefinition(entity));
   for (const [name, inner] of expands) {
     const withOptionSet = (inner.get("$expand") ?? "").split(",").some((e) => e.trim() === "OptionSet");
-    out[name] = entityParts(metadata, entity, name, withOptionSet).filter(filterOf(inner.get("$filter"))).map((item) => selectOf(inner.get("$select"), item, ["@odata.type"]));
+    out[name] = entityParts(metadata, entity, name, withOptionSet).filter(filterOf(inner.get("$filter"))).map((item) => selectOf(inner.get("$select"), item, ["@odata.type", "OptionSet"]));
   }
   return out;
 }
@@ -131,9 +131,9 @@ function entityDefinitions(metadata: Metadata, rest: readonly Segment[], first: 
     const found = items.find((i) => (key.kind === "id" ? i.MetadataId === key.id : i.LogicalName === name));
     if (!found) throw new DataverseNotFound(name ?? "");
     if (cast && attributeTypeName(entity.attributes.get(String(found.LogicalName)) ?? entity.attributes.values().next().value!) !== cast) throw new QueryError(`The attribute is not a ${cast}.`);
-    return json(200, { "@odata.context": `${base}$metadata#EntityDefinitions('${metadataId("entity", entity.logicalName)}')/Attributes${cast ? `/${CRM}${cast}` : ""}/$entity`, ...selectOf(options.get("$select"), found, ["@odata.type"]) });
+    return json(200, { "@odata.context": `${base}$metadata#EntityDefinitions('${metadataId("entity", entity.logicalName)}')/Attributes${cast ? `/${CRM}${cast}` : ""}/$entity`, ...selectOf(options.get("$select"), found, ["@odata.type", "OptionSet"]) });
   }
-  const value = items.filter(filterOf(options.get("$filter"))).map((i) => selectOf(options.get("$select"), i, ["@odata.type"]));
+  const value = items.filter(filterOf(options.get("$filter"))).map((i) => selectOf(options.get("$select"), i, ["@odata.type", "OptionSet"]));
   return json(200, { "@odata.context": `${base}$metadata#EntityDefinitions('${metadataId("entity", entity.logicalName)}')/${part.name}${cast ? `/${CRM}${cast}` : ""}`, value });
 }
 
