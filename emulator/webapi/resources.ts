@@ -85,3 +85,36 @@ export async function createMultiple(unit: UnitOfWork, entity: EntityMetadata, r
   for (const row of rows) ids.push(await unit.create(entity, { ...row, [entity.primaryIdAttribute]: row[entity.primaryIdAttribute] ?? randomUUID() }));
   return ids;
 }
+
+/**
+ * Deep insert: a POST whose body nests new related rows under navigation
+ * properties (an object for a single-valued one, an array for a
+ * collection-valued one) creates them all in one operation.
+ * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/create-entity-web-api#create-related-table-rows-in-one-operation
+ */
+export async function deepCreate(unit: UnitOfWork, metadata: Metadata, entity: EntityMetadata, body: unknown, link: Row = {}): Promise<string> {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return unit.create(entity, { ...rowFromPayload(metadata, entity, body), ...link });
+  const own: Record<string, unknown> = {};
+  const children: { entity: EntityMetadata; lookup: string; rows: unknown[] }[] = [];
+  const parents: Row = {};
+  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+    const single = entity.lookupNavigations.get(key);
+    const collection = entity.collectionNavigations.get(key);
+    if (single && typeof value === "object" && value !== null && !Array.isArray(value)) {
+      const target = metadata.require(single.target);
+      parents[single.lookup] = { logicalName: target.logicalName, id: await deepCreate(unit, metadata, target, value) };
+    } else if (collection && Array.isArray(value)) {
+      children.push({ entity: metadata.require(collection.referencingTable), lookup: collection.lookup, rows: value });
+    } else {
+      own[key] = value;
+    }
+  }
+  const id = await unit.create(entity, { ...rowFromPayload(metadata, entity, own), ...parents, ...link });
+  for (const child of children) {
+    for (const row of child.rows) {
+      if (typeof row !== "object" || row === null) throw faults.payload(child.entity.logicalName, "Each related row in a deep insert must be an object.");
+      await deepCreate(unit, metadata, child.entity, row, { [child.lookup]: { logicalName: entity.logicalName, id } });
+    }
+  }
+  return id;
+}

@@ -12,7 +12,7 @@ import { type AnnotationChoice, annotationsFromPrefer, etagOf, rowFromPayload, r
 import { CLOSURE_EVENT, recordClosureEvent } from "./customApi";
 import { asText } from "../storage/text";
 import { type KeyText, parsePath } from "./path";
-import { resolveKey } from "./resources";
+import { deepCreate, resolveKey } from "./resources";
 import { KNOWN_UNSUPPORTED_MESSAGES, bypassOf, refuseUnsupportedHeaders } from "./unsupported";
 import * as extras from "./extras";
 import { METADATA_SETS, metadataResponse } from "../metadata/service";
@@ -203,9 +203,9 @@ export class WebApi {
   }
 
   async create(entity: EntityMetadata, request: ApiRequest, options: ReadonlyMap<string, string>, annotations: AnnotationChoice, unit?: UnitOfWork): Promise<ApiResponse> {
-    const row = rowFromPayload(this.store.metadata, entity, parseJson(request.body, entity.logicalName));
+    const body = parseJson(request.body, entity.logicalName);
     const caller = this.caller(request.headers);
-    const id = await this.inUnit(caller, unit, (u) => u.create(entity, row));
+    const id = await this.inUnit(caller, unit, (u) => deepCreate(u, this.store.metadata, entity, body));
     return this.written(entity, id, 201, request.headers["prefer"], options, annotations);
   }
 
