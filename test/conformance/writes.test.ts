@@ -116,11 +116,11 @@ describe("the closure check's alternate key (engagement, item)", () => {
 // https://learn.microsoft.com/power-apps/developer/data-platform/webapi/create-entity-web-api#create-related-table-rows-in-one-operation
 describe("deep insert", () => {
   it("creates a contact, its engagement and the engagement's goals in one POST", async () => {
-    const id = await c.client.create({
+    const id: string = await c.client.create({
       collection: "contacts",
       data: { firstname: "Deep", lastname: "Insert", sprx_contact_sprx_engagement: [{ sprx_referraldate: "2025-04-01", sprx_engagement_sprx_goal: [{ sprx_name: "Join a choir" }, { sprx_name: "Cook weekly" }] }] },
     });
-    const engagement = await c.env.request("GET", `sprx_engagements?$filter=_sprx_contactid_value eq ${String(id)}&$select=sprx_engagementid&$expand=sprx_engagement_sprx_goal($select=sprx_name)`);
+    const engagement = await c.env.request("GET", `sprx_engagements?$filter=_sprx_contactid_value eq ${id}&$select=sprx_engagementid&$expand=sprx_engagement_sprx_goal($select=sprx_name)`);
     expect(engagement.json.value).toHaveLength(1);
     expect((engagement.json.value?.[0].sprx_engagement_sprx_goal as { sprx_name: string }[]).map((g) => g.sprx_name).sort()).toEqual(["Cook weekly", "Join a choir"]);
   });
