@@ -1,6 +1,7 @@
 import { filter as parseODataFilter } from "odata-v4-parser";
 import { type ColumnRef, type ComparisonOperator, type Condition, QueryError, coerceForColumn, likePattern } from "../query/conditions";
 import { DATE_OPERATORS, type DateOperator, dateOperatorValue } from "../query/dates";
+import { faults } from "../service/faults";
 
 /**
  * `$filter` → our condition tree. The maintained odata-v4-parser does the
@@ -12,7 +13,24 @@ import { DATE_OPERATORS, type DateOperator, dateOperatorValue } from "../query/d
 export interface FilterScope {
   /** The column a `$filter` property name means, or a QueryError naming it. */
   column(property: string): ColumnRef;
+  /** A related table's scope, for `lookup/column` paths and `collection/any(…)` lambdas. */
+  related?(navigation: string): RelatedScope | undefined;
+  /** The caller, for EqualUserId / EqualBusinessId and the like. */
+  readonly caller?: { readonly userId: string; readonly businessUnitId: string };
 }
+
+export interface RelatedScope {
+  readonly kind: "single" | "collection";
+  readonly scope: FilterScope;
+  /** The condition on this table that "some related row matches inner" means (or "none does", negated). */
+  link(inner: Condition | undefined, negate: boolean): Condition;
+}
+
+/** Documented Dataverse query functions the local Dataverse does not evaluate (hierarchies, languages). */
+const UNSUPPORTED_FUNCTIONS = new Set([
+  "Above", "AboveOrEqual", "Under", "UnderOrEqual", "NotUnder", "EqualUserLanguage", "EqualUserOrUserHierarchy",
+  "EqualUserOrUserHierarchyAndTeams", "EqualRoleBusinessId",
+]);
 
 interface Token {
   readonly type: string;
@@ -97,10 +115,30 @@ function unquote(item: string): string {
   return trimmed.startsWith("'") && trimmed.endsWith("'") && trimmed.length >= 2 ? trimmed.slice(1, -1).replace(/''/g, "'") : trimmed;
 }
 
+/**
+ * The parser reads URL text, but the query string is already decoded: inside
+ * string literals every character outside the unreserved set (% / ? # " [ ] { } …)
+ * is escaped again for it, and `literal` decodes it back.
+ */
+function escapeStringLiterals(text: string): string {
+  let out = "";
+  let i = 0;
+  while (i < text.length) {
+    if (text[i] !== "'") {
+      out += text[i] === "%" ? "%25" : text[i];
+      i++;
+      continue;
+    }
+    const end = endOfString(text, i);
+    out += `'${[...text.slice(i + 1, end - 1)].map((ch) => (/[A-Za-z0-9 '\-._~]/.test(ch) ? ch : encodeURIComponent(ch))).join("")}'`;
+    i = end;
+  }
+  return out;
+}
+
 export function parseFilter(text: string, scope: FilterScope): Condition {
   const lifted = liftValueLists(text);
-  // The parser reads URL text, where a bare % starts an escape; the query string is already decoded.
-  const escaped = lifted.text.replace(/%/g, "%25");
+  const escaped = escapeStringLiterals(lifted.text);
   let root: Token;
   try {
     root = parseODataFilter(escaped);
@@ -115,10 +153,32 @@ export function parseFilter(text: string, scope: FilterScope): Condition {
 
 type Literal = string | number | boolean | null;
 
+function findToken(token: unknown, types: readonly string[]): Token | undefined {
+  if (!token || typeof token !== "object") return undefined;
+  const t = token as Token;
+  if (types.includes(t.type)) return t;
+  const value = t.value;
+  const isToken = (v: unknown) => typeof v === "object" && v !== null && "type" in v && "raw" in v;
+  const children = Array.isArray(value) ? value : isToken(value) ? [value] : value && typeof value === "object" ? Object.values(value as Record<string, unknown>) : [];
+  for (const child of children) {
+    const found = Array.isArray(child) ? child.map((c) => findToken(c, types)).find((f) => f) : findToken(child, types);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** A property in a condition: its column, and how to wrap the condition when it lives on a related table. */
+interface Operand {
+  readonly column: ColumnRef;
+  readonly wrap: (condition: Condition) => Condition;
+}
+
 class FilterWalker {
-  constructor(private readonly scope: FilterScope, private readonly lists: readonly string[][]) {}
+  constructor(private readonly scope: FilterScope, private readonly lists: readonly string[][], private readonly lambdaVariable?: string) {}
 
   condition(token: Token): Condition {
+    const lambda = /^([A-Za-z_][A-Za-z0-9_]*)\/(any|all)\(/.exec(token.raw);
+    if (lambda && (token.type === "FirstMemberExpression" || token.type === "MemberExpression" || token.type === "CommonExpression")) return this.lambda(token, lambda[1], lambda[2] as "any" | "all");
     switch (token.type) {
       case "CommonExpression":
       case "BoolParenExpression":
@@ -143,16 +203,31 @@ class FilterWalker {
     }
   }
 
+  /** `nav/any(x: …)` and `nav/all(x: …)` on a collection-valued navigation property. */
+  private lambda(token: Token, navigation: string, kind: "any" | "all"): Condition {
+    const related = this.scope.related?.(navigation);
+    if (!related || related.kind !== "collection") throw new QueryError(`'${navigation}' is not a collection-valued navigation property, so it cannot take ${kind}().`);
+    const expression = findToken(token, [kind === "any" ? "AnyExpression" : "AllExpression"]);
+    const variable = findToken(expression, ["LambdaVariableExpression"]);
+    const predicate = findToken(expression, ["LambdaPredicateExpression"]);
+    if (!predicate) {
+      if (kind === "all") throw new QueryError("all() needs a predicate.");
+      return related.link(undefined, false);
+    }
+    const inner = new FilterWalker(related.scope, this.lists, variable?.raw).condition(predicate.value as Token);
+    return kind === "any" ? related.link(inner, false) : related.link({ kind: "not", item: inner }, true);
+  }
+
   private comparison(op: ComparisonOperator, token: Token): Condition {
     const { left, right } = token.value as { left: Token; right: Token };
     const [propertyToken, literalToken, flipped] = this.isProperty(left) ? [left, right, false] : [right, left, true];
     if (!this.isProperty(propertyToken) || this.isProperty(literalToken)) {
       throw new QueryError(`The comparison '${token.raw}' must compare a property with a value.`);
     }
-    const column = this.property(propertyToken);
+    const { column, wrap } = this.operand(propertyToken);
     const value = coerceForColumn(column.attribute, this.literal(literalToken));
     const mirrored: Record<ComparisonOperator, ComparisonOperator> = { eq: "eq", ne: "ne", gt: "lt", ge: "le", lt: "gt", le: "ge" };
-    return { kind: "compare", op: flipped ? mirrored[op] : op, column, value };
+    return wrap({ kind: "compare", op: flipped ? mirrored[op] : op, column, value });
   }
 
   private methodCall(token: Token): Condition {
@@ -163,13 +238,13 @@ class FilterWalker {
     if (parameters.length !== 2 || !this.isProperty(parameters[0])) {
       throw new QueryError(`'${method}' takes a property and a text value.`);
     }
-    const column = this.property(parameters[0]);
+    const { column, wrap } = this.operand(parameters[0]);
     if (column.attribute.kind !== "string" && column.attribute.kind !== "memo") {
       throw new QueryError(`'${method}' needs a text property, and '${column.attribute.logicalName}' is not one.`);
     }
     const value = this.literal(parameters[1]);
     if (typeof value !== "string") throw new QueryError(`'${method}' needs a text value.`);
-    return { kind: "like", column, pattern: likePattern(method, value), negate: false };
+    return wrap({ kind: "like", column, pattern: likePattern(method, value), negate: false });
   }
 
   private dataverseFunction(token: Token): Condition {
@@ -184,7 +259,62 @@ class FilterWalker {
     const propertyName = args.get("PropertyName");
     const property = propertyName ? this.literal(propertyName) : undefined;
     if (typeof property !== "string") throw new QueryError(`'${fn.raw}' needs PropertyName='<attribute>'.`);
-    const column = this.scope.column(property);
+    if (UNSUPPORTED_FUNCTIONS.has(name)) throw faults.notSupportedLocally(`the query function Microsoft.Dynamics.CRM.${name}`);
+    // A lookup is named by its logical name here (PropertyName='ownerid') or as _ownerid_value.
+    let column: ColumnRef;
+    try {
+      column = this.scope.column(property);
+    } catch (error) {
+      if (property.startsWith("_")) throw error;
+      column = this.scope.column(`_${property}_value`);
+    }
+    const list = (): string[] => {
+      const listToken = args.get("PropertyValues");
+      const found = this.lists[listToken ? Number(this.literal(listToken)) : NaN];
+      if (!found) throw new QueryError(`'${fn.raw}' needs PropertyValues=[...].`);
+      return found;
+    };
+    const user = (): { readonly userId: string; readonly businessUnitId: string } => {
+      if (!this.scope.caller) throw new QueryError(`'${name}' needs the caller, which this query has not got.`);
+      return this.scope.caller;
+    };
+    switch (name) {
+      case "Between": case "NotBetween": {
+        // https://learn.microsoft.com/power-apps/developer/data-platform/webapi/reference/between
+        const values = list();
+        if (values.length !== 2) throw new QueryError(`'${name}' takes exactly two values.`);
+        const [low, high] = values.map((v) => coerceForColumn(column.attribute, v));
+        const inside: Condition = { kind: "and", items: [{ kind: "compare", op: "ge", column, value: low }, { kind: "compare", op: "le", column, value: high }] };
+        return name === "Between" ? inside : { kind: "or", items: [{ kind: "null", column, negate: false }, { kind: "not", item: inside }] };
+      }
+      case "ContainValues": case "DoesNotContainValues": {
+        // Choices (multi-select) hold "v1,v2": a value matches alone, first, last or between commas.
+        if (column.attribute.kind !== "multiselect") throw new QueryError(`'${name}' needs a choices (multi-select) column.`);
+        const any: Condition = {
+          kind: "or",
+          items: list().flatMap((v): Condition[] => {
+            const value = String(coerceForColumn({ ...column.attribute, kind: "integer" }, v));
+            return [
+              { kind: "compare", op: "eq", column, value },
+              { kind: "like", column, pattern: `${value},%`, negate: false },
+              { kind: "like", column, pattern: `%,${value}`, negate: false },
+              { kind: "like", column, pattern: `%,${value},%`, negate: false },
+            ];
+          }),
+        };
+        return name === "ContainValues" ? any : { kind: "or", items: [{ kind: "null", column, negate: false }, { kind: "not", item: any }] };
+      }
+      case "EqualUserId": case "EqualUserOrUserTeams": case "EqualUserTeams":
+        return { kind: "compare", op: "eq", column, value: user().userId };
+      case "NotEqualUserId":
+        return { kind: "compare", op: "ne", column, value: user().userId };
+      case "EqualBusinessId":
+        return { kind: "compare", op: "eq", column, value: user().businessUnitId };
+      case "NotEqualBusinessId":
+        return { kind: "compare", op: "ne", column, value: user().businessUnitId };
+      default:
+        break;
+    }
 
     if (name === "In" || name === "NotIn") {
       const listToken = args.get("PropertyValues");
@@ -207,9 +337,16 @@ class FilterWalker {
     return token.type === "FirstMemberExpression" || token.type === "MemberExpression" || token.type === "PropertyPathExpression";
   }
 
-  private property(token: Token): ColumnRef {
-    if (token.raw.includes("/")) throw new QueryError(`Navigation paths such as '${token.raw}' are not supported in $filter here.`);
-    return this.scope.column(token.raw);
+  /** A property, a lambda variable's property (`g/name`) or a lookup path (`sprx_contactid/lastname`). */
+  private operand(token: Token): Operand {
+    let raw = token.raw;
+    if (this.lambdaVariable && raw.startsWith(`${this.lambdaVariable}/`)) raw = raw.slice(this.lambdaVariable.length + 1);
+    const parts = raw.split("/");
+    if (parts.length === 1) return { column: this.scope.column(raw), wrap: (c) => c };
+    if (parts.length > 2) throw faults.notSupportedLocally(`navigation paths longer than one lookup in $filter ('${token.raw}')`);
+    const related = this.scope.related?.(parts[0]);
+    if (!related || related.kind !== "single") throw new QueryError(`'${parts[0]}' is not a single-valued navigation property of this table, so '${token.raw}' cannot be filtered on.`);
+    return { column: related.scope.column(parts[1]), wrap: (c) => related.link(c, false) };
   }
 
   private literal(token: Token): Literal {
@@ -219,7 +356,7 @@ class FilterWalker {
     switch (edm) {
       case "null": return null;
       case "Edm.Boolean": return raw.toLowerCase() === "true";
-      case "Edm.String": return raw.slice(1, -1).replace(/''/g, "'").replace(/%25/g, "%");
+      case "Edm.String": return decodeURIComponent(raw.slice(1, -1)).replace(/''/g, "'");
       case "Edm.Guid": case "Edm.Date": case "Edm.DateTimeOffset": case "Edm.TimeOfDay": return raw;
       case "Edm.SByte": case "Edm.Byte": case "Edm.Int16": case "Edm.Int32": case "Edm.Int64": case "Edm.Decimal": case "Edm.Double": case "Edm.Single":
         return Number(raw);

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { EntityMetadata } from "../metadata/metadata";
-import { type CollectionQuery, parseCollectionQuery, runCollectionQuery } from "../odata/query";
+import { type CollectionQuery, type QueryCaller, parseCollectionQuery, runCollectionQuery } from "../odata/query";
+import { runApply } from "../odata/apply";
 import { QueryError, isGuid } from "../query/conditions";
 import type { DateContext } from "../query/dates";
 import { isFetchQuery, runFetchQuery } from "./fetchQuery";
@@ -149,7 +150,7 @@ export class WebApi {
 
     if (first.key === undefined) {
       if (rest.length === 0) {
-        if (method === "GET") return this.getCollection(entity, options, prefer, url);
+        if (method === "GET") return this.getCollection(entity, options, prefer, url, this.queryCaller(request));
         if (method === "POST") return this.create(entity, request, options, annotations, unit);
         throw faults.methodNotAllowed(method);
       }
@@ -162,7 +163,7 @@ export class WebApi {
     }
     switch (method) {
       case "GET": {
-        const query = parseCollectionQuery(this.store.metadata, entity, options);
+        const query = parseCollectionQuery(this.store.metadata, entity, options, false, this.queryCaller(request));
         if (target.id === undefined) throw faults.recordNotFound(entity.logicalName, keyText(first.key));
         const row = this.service.retrieve(entity, target.id);
         // If-None-Match with the current etag: 304 and no body, https://learn.microsoft.com/power-apps/developer/data-platform/webapi/perform-conditional-operations-using-web-api#conditional-retrievals
@@ -245,7 +246,12 @@ export class WebApi {
     return { status: 204, headers: { "OData-EntityId": entityId } };
   }
 
-  private getCollection(entity: EntityMetadata, options: ReadonlyMap<string, string>, prefer: string | undefined, url: URL): ApiResponse {
+  private queryCaller(request: ApiRequest): QueryCaller {
+    const impersonated = request.headers["mscrmcallerid"];
+    return { userId: impersonated && isGuid(impersonated) ? impersonated.toLowerCase() : this.options.defaultUserId(), businessUnitId: this.service.organization.businessUnitId };
+  }
+
+  private getCollection(entity: EntityMetadata, options: ReadonlyMap<string, string>, prefer: string | undefined, url: URL, caller: QueryCaller): ApiResponse {
     const annotations = annotationsFromPrefer(prefer);
     const applied: string[] = [];
     if (annotations.formatted || annotations.lookups) applied.push(/odata\.include-annotations\s*=\s*("[^"]*"|[^;,\s]*)/i.exec(prefer ?? "")?.[0] ?? "");
@@ -255,7 +261,8 @@ export class WebApi {
       }, `${this.options.baseUrl()}$metadata#${entity.entitySetName}`);
       return this.json(200, body, applied.length ? { "Preference-Applied": applied.join(",") } : {});
     }
-    const query = parseCollectionQuery(this.store.metadata, entity, options);
+    if (options.has("$apply")) return this.json(200, runApply(this.store, entity, options, this.options.dates(), caller, `${this.options.baseUrl()}$metadata#${entity.entitySetName}`));
+    const query = parseCollectionQuery(this.store.metadata, entity, options, false, caller);
     const maxPage = /odata\.maxpagesize\s*=\s*(\d+)/i.exec(prefer ?? "");
     const size = maxPage ? Math.max(1, Math.min(Number(maxPage[1]), DEFAULT_PAGE_SIZE)) : DEFAULT_PAGE_SIZE;
     if (maxPage) applied.push(`odata.maxpagesize=${size}`);
@@ -291,13 +298,13 @@ export class WebApi {
       if (expand.kind === "single") {
         const reference = row[expand.lookup];
         const related = reference && typeof reference === "object" ? this.store.get(expand.entity, reference.id) : undefined;
-        out[expand.name] = related ? rowToJson(this.store, expand.entity, related, { select: expand.query.select, annotations }) : null;
+        out[expand.name] = related ? this.shape(expand.entity, related, expand.query, annotations) : null;
       } else {
         const lookup = expand.entity.attributes.get(expand.lookup);
         if (!lookup) continue;
         const id = asText(row[entity.primaryIdAttribute]);
         const page = runCollectionQuery(this.store, expand.query, this.options.dates(), { skip: 0, size: DEFAULT_PAGE_SIZE }, { kind: "compare", op: "eq", column: { alias: "t0", attribute: lookup }, value: id });
-        out[expand.name] = page.rows.map((r) => rowToJson(this.store, expand.entity, r, { select: expand.query.select, annotations }));
+        out[expand.name] = page.rows.map((r) => this.shape(expand.entity, r, expand.query, annotations));
       }
     }
     return out;
