@@ -88,7 +88,10 @@ export async function runBatch(api: WebApi, request: ApiRequest): Promise<ApiRes
   const boundary = boundaryOf(request.headers["content-type"]);
   if (!boundary) throw faults.query("The $batch request needs a multipart/mixed Content-Type with a boundary.");
   const continueOnError = /odata\.continue-on-error/i.test(request.headers["prefer"] ?? "");
-  const outer = { prefer: request.headers["prefer"], mscrmcallerid: request.headers["mscrmcallerid"], "x-ms-correlation-request-id": request.headers["x-ms-correlation-request-id"] };
+  const outer = {
+    prefer: request.headers["prefer"], mscrmcallerid: request.headers["mscrmcallerid"], "x-ms-correlation-request-id": request.headers["x-ms-correlation-request-id"],
+    "mscrm.bypasscustompluginexecution": request.headers["mscrm.bypasscustompluginexecution"], "mscrm.bypassbusinesslogicexecution": request.headers["mscrm.bypassbusinesslogicexecution"],
+  };
   const responseBoundary = `batchresponse_${randomUUID()}`;
   const out: string[] = [];
   /** The first failure when processing stopped at it: the batch answers with its status. */
