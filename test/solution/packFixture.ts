@@ -5,8 +5,9 @@ import * as path from "node:path";
 import { strFromU8, unzipSync } from "fflate";
 import { XMLParser } from "fast-xml-parser";
 
-/** The shared reference folder beside the repository. */
-export const SHARED = path.resolve(__dirname, "../../../shared");
+/** The shared reference folder beside the repository (or beside the folder of git worktrees that holds it). */
+export const SHARED = [path.resolve(__dirname, "../../../shared"), path.resolve(__dirname, "../../../../shared")]
+  .find((dir) => fs.existsSync(path.join(dir, "reference"))) ?? path.resolve(__dirname, "../../../shared");
 export const SCHEMAS = path.join(SHARED, "reference", "schemas");
 
 export type ControlName = "AppointmentTracker" | "StageGuidance" | "ClosureChecklist";
