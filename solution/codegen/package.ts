@@ -140,6 +140,7 @@ export function packSolution(options: PackOptions): PackResult {
     controls: controls.length,
     environmentVariables: [...files.keys()].filter((f) => f.startsWith("environmentvariabledefinitions/")).length,
     customApis: [...files.keys()].filter((f) => /^customapis\/[^/]+\/customapi\.xml$/.test(f)).length,
+    eventCatalogs: [...files.keys()].filter((f) => /^catalogs\/[^/]+\/catalog\.xml$/.test(f)).length,
     cloudFlows: parts.workflows.length,
     rootComponents: roots.length,
     files: files.size,
