@@ -263,7 +263,9 @@ function customEntityInfo(table: TableDeclaration): XmlNode {
 /**
  * A built-in table: marked unmodified, with only the columns the solution adds,
  * as an export writes a table included without its metadata (RootComponent
- * behavior 2), so an import never re-states the platform's definition of it.
+ * behavior 2), so an import never re-states the platform's definition of it:
+ * the "Edit objects" segmentation of an existing table, without "Include table
+ * metadata" (https://learn.microsoft.com/power-platform/alm/segmented-solutions-alm).
  * CustomizationsSolution.xsd allows `unmodified` on <entity> beside <attributes>.
  */
 function existingEntityInfo(table: TableDeclaration | undefined, logicalName: string): XmlNode {

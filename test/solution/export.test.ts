@@ -72,6 +72,12 @@ describe("3. the contact form's engagements grid", () => {
   });
 });
 
+/**
+ * No reference export carries a built-in table. Microsoft's table segmentation: an existing table added
+ * with only its changed objects and without "Include table metadata" carries none of the table's own
+ * properties (https://learn.microsoft.com/power-platform/alm/segmented-solutions-alm); the schema
+ * (reference/schemas/CustomizationsSolution.xsd) marks such an <entity> with unmodified="1".
+ */
 describe("4. extended system tables", () => {
   it.each(["Contact", "Appointment"])("%s is marked unmodified and carries only the solution's own columns", (table) => {
     const block = entityBlock(customizations(), table);
