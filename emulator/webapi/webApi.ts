@@ -21,8 +21,9 @@ import { METADATA_SETS, metadataResponse } from "../metadata/service";
 /** What RetrieveVersion answers: the Web API version this local Dataverse follows. */
 const DATAVERSE_VERSION = "9.2.0.0";
 
+/** Names a key in an error: the id, or an alternate key's column names only (its values may be personal). */
 function keyText(key: KeyText): string {
-  return key.kind === "id" ? key.id : [...key.values].map(([k, v]) => `${k}=${v}`).join(",");
+  return key.kind === "id" ? key.id : `the specified key values (${[...key.values.keys()].join(", ")})`;
 }
 
 /**
