@@ -6,7 +6,7 @@ import { faults } from "../service/faults";
 import type { UnitOfWork } from "../service/organization";
 import { parseEntityUrl, rowFromPayload } from "../service/payload";
 import { asText } from "../storage/text";
-import type { KeyText } from "./path";
+import { type KeyText, parseKey } from "./path";
 
 /**
  * The addressing and write features beyond plain CRUD, each as Dataverse documents it:
@@ -92,8 +92,10 @@ export async function createMultiple(unit: UnitOfWork, entity: EntityMetadata, r
  * collection-valued one) creates them all in one operation.
  * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/create-entity-web-api#create-related-table-rows-in-one-operation
  */
-export async function deepCreate(unit: UnitOfWork, metadata: Metadata, entity: EntityMetadata, body: unknown, link: Row = {}): Promise<string> {
+export async function deepCreate(unit: UnitOfWork, store: Store, entity: EntityMetadata, body: unknown, link: Row = {}): Promise<string> {
+  const metadata = store.metadata;
   if (typeof body !== "object" || body === null || Array.isArray(body)) return unit.create(entity, { ...rowFromPayload(metadata, entity, body), ...link });
+
   const own: Record<string, unknown> = {};
   const children: { entity: EntityMetadata; lookup: string; rows: unknown[] }[] = [];
   const parents: Row = {};
@@ -102,19 +104,41 @@ export async function deepCreate(unit: UnitOfWork, metadata: Metadata, entity: E
     const collection = entity.collectionNavigations.get(key);
     if (single && typeof value === "object" && value !== null && !Array.isArray(value)) {
       const target = metadata.require(single.target);
-      parents[single.lookup] = { logicalName: target.logicalName, id: await deepCreate(unit, metadata, target, value) };
+      parents[single.lookup] = { logicalName: target.logicalName, id: await deepCreate(unit, store, target, value) };
     } else if (collection && Array.isArray(value)) {
       children.push({ entity: metadata.require(collection.referencingTable), lookup: collection.lookup, rows: value });
     } else {
       own[key] = value;
     }
   }
-  const id = await unit.create(entity, { ...rowFromPayload(metadata, entity, own), ...parents, ...link });
+  const id = await unit.create(entity, { ...rowFromPayload(metadata, entity, resolveAlternateKeyBinds(store, own)), ...parents, ...link });
   for (const child of children) {
     for (const row of child.rows) {
       if (typeof row !== "object" || row === null) throw faults.payload(child.entity.logicalName, "Each related row in a deep insert must be an object.");
-      await deepCreate(unit, metadata, child.entity, row, { [child.lookup]: { logicalName: entity.logicalName, id } });
+      await deepCreate(unit, store, child.entity, row, { [child.lookup]: { logicalName: entity.logicalName, id } });
     }
   }
   return id;
+}
+
+/**
+ * `"x@odata.bind": "/sprx_closurechecks(sprx_engagementid=…,sprx_item=…)"`: a
+ * bind by alternate key becomes a bind by the row's id (404 when no row has
+ * those key values), https://learn.microsoft.com/power-apps/developer/data-platform/use-alternate-key-reference-record#using-alternate-keys-to-create-an-entityreference
+ */
+export function resolveAlternateKeyBinds(store: Store, body: unknown): unknown {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return body;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+    const match = key.endsWith("@odata.bind") && typeof value === "string" ? /(?:^|\/)([A-Za-z_][A-Za-z0-9_]*)\((.*=.*)\)$/.exec(value) : null;
+    const entity = match ? store.metadata.entityBySet(match[1]) : undefined;
+    if (!match || !entity) {
+      out[key] = value;
+      continue;
+    }
+    const target = resolveKey(store, entity, parseKey(match[2]));
+    if (!target.id) throw faults.recordNotFound(entity.logicalName, `the specified key values (${Object.keys(target.keyValues).join(", ")})`);
+    out[key] = `/${entity.entitySetName}(${target.id})`;
+  }
+  return out;
 }

@@ -13,7 +13,7 @@ import { type AnnotationChoice, annotationsFromPrefer, etagOf, rowFromPayload, r
 import { CLOSURE_EVENT, recordClosureEvent } from "./customApi";
 import { asText } from "../storage/text";
 import { type KeyText, parsePath } from "./path";
-import { deepCreate, resolveKey } from "./resources";
+import { deepCreate, resolveAlternateKeyBinds, resolveKey } from "./resources";
 import { KNOWN_UNSUPPORTED_MESSAGES, bypassOf, refuseUnsupportedHeaders } from "./unsupported";
 import * as extras from "./extras";
 import { METADATA_SETS, metadataResponse } from "../metadata/service";
@@ -207,12 +207,12 @@ export class WebApi {
   async create(entity: EntityMetadata, request: ApiRequest, options: ReadonlyMap<string, string>, annotations: AnnotationChoice, unit?: UnitOfWork): Promise<ApiResponse> {
     const body = parseJson(request.body, entity.logicalName);
     const caller = this.caller(request.headers);
-    const id = await this.inUnit(caller, unit, (u) => deepCreate(u, this.store.metadata, entity, body));
+    const id = await this.inUnit(caller, unit, (u) => deepCreate(u, this.store, entity, body));
     return this.written(entity, id, 201, request.headers["prefer"], options, annotations);
   }
 
   private async patch(entity: EntityMetadata, id: string, request: ApiRequest, options: ReadonlyMap<string, string>, annotations: AnnotationChoice, unit?: UnitOfWork, keyValues: Row = {}): Promise<ApiResponse> {
-    const row = rowFromPayload(this.store.metadata, entity, parseJson(request.body, entity.logicalName));
+    const row = rowFromPayload(this.store.metadata, entity, resolveAlternateKeyBinds(this.store, parseJson(request.body, entity.logicalName)));
     for (const [column, value] of Object.entries(keyValues)) {
       const given = row[column];
       if (given !== undefined && JSON.stringify(given) !== JSON.stringify(value)) throw faults.payload(entity.logicalName, `'${column}' is part of the alternate key in the URL and cannot be changed to another value.`);

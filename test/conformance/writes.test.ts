@@ -1,4 +1,5 @@
 import { ClosureCheckItemValues } from "../../solution/generated/dataverse";
+import { resolveAlternateKeyBinds } from "../../emulator/webapi/resources";
 import { idFrom } from "../emulator/support/localDataverse";
 import { type Conformance, clientError, startConformance } from "./support/client";
 
@@ -104,6 +105,16 @@ describe("the closure check's alternate key (engagement, item)", () => {
     expect(duplicate.code).toBe("0x80040237");
     const rows = await c.env.request("GET", `sprx_closurechecks?$select=sprx_item&$filter=_sprx_engagementid_value eq ${engagement}`);
     expect(rows.json.value).toHaveLength(1);
+  });
+
+  it("turns a bind by alternate key into a bind by id (no lookup in this schema targets a keyed table, so the translation is checked directly)", async () => {
+    const engagement = idFrom(await c.env.request("POST", "sprx_engagements", { "sprx_contactid@odata.bind": `/contacts(${CONTACT})`, sprx_referraldate: "2025-01-01" }));
+    const check = idFrom(await c.env.request("PATCH", key(engagement, ClosureCheckItemValues.referrerInformed), { sprx_name: "Referrer informed" }));
+    const bound = resolveAlternateKeyBinds(c.env.dataverse.store, { "x@odata.bind": `/${key(engagement, ClosureCheckItemValues.referrerInformed)}`, other: 1 });
+    expect(bound).toEqual({ "x@odata.bind": `/sprx_closurechecks(${check})`, other: 1 });
+    expect(() => resolveAlternateKeyBinds(c.env.dataverse.store, { "x@odata.bind": `/${key(engagement, ClosureCheckItemValues.returnRouteExplained)}` })).toThrow(/Does Not Exist/);
+    const notKey = await c.env.request("POST", "sprx_goals", { sprx_name: "x", "sprx_engagementid@odata.bind": "/sprx_engagements(sprx_name='ENG-000001')" });
+    expect(notKey.status).toBe(400);
   });
 
   it("answers 404 for a key with no row on GET, and 400 for columns that are not a key", async () => {
