@@ -89,6 +89,16 @@ describe("$batch", () => {
     const contact = await c.client.retrieveMultiple({ collection: "contacts", select: ["contactid"], filter: "lastname eq 'Client'" });
     expect(contact.value).toHaveLength(1);
   });
+
+  it("rejects DynamicsWebApi's batch with the failing request's error when a change set fails, and keeps nothing", async () => {
+    c.client.startBatch();
+    void c.client.create({ collection: "contacts", data: { firstname: "Eve", lastname: "Rejected" } });
+    void c.client.create({ collection: "contacts", data: { firstname: "Eve", shoesize: 5 } });
+    const error = await clientError(c.client.executeBatch());
+    expect(JSON.stringify(error)).toContain("0x80048d19");
+    const kept = await c.client.retrieveMultiple({ collection: "contacts", select: ["contactid"], filter: "lastname eq 'Rejected'" });
+    expect(kept.value).toEqual([]);
+  });
 });
 
 // https://learn.microsoft.com/power-apps/developer/data-platform/fetchxml/page-results
