@@ -37,6 +37,8 @@ export interface CollectionQuery {
 }
 
 const ALIAS = "t0";
+/** `@odata.count` and `/$count` stop at 5,000, as Dataverse's do. */
+export const COUNT_LIMIT = 5000;
 const KNOWN_OPTIONS = new Set(["$select", "$filter", "$orderby", "$top", "$count", "$expand", "$skiptoken", "fetchXml", "savedQuery", "userQuery"]);
 
 /** The attribute a query names: a column, or a lookup as `_x_value`. */
@@ -200,7 +202,10 @@ function parseExpand(metadata: Metadata, entity: EntityMetadata, text: string, c
 
 export interface Page {
   readonly rows: Row[];
+  /** `$count=true`: the rows matching, up to Dataverse's limit of 5,000. */
   readonly total?: number;
+  /** The same without the limit, for `totalrecordcountlimitexceeded`. */
+  readonly matching?: number;
   readonly more: boolean;
 }
 
@@ -216,9 +221,12 @@ export function runCollectionQuery(store: Store, query: CollectionQuery, dates: 
   const more = rows.length > limit && (query.top === undefined || page.skip + limit < query.top);
   const decoded = rows.slice(0, Math.max(limit, 0)).map((r) => store.decode(query.entity, r));
   let total: number | undefined;
+  let matching: number | undefined;
   if (query.count) {
     const counted = store.select(`SELECT COUNT(*) AS n FROM ${table}${where}`, params)[0];
-    total = Math.min(Number(counted?.n ?? 0), query.top ?? Number.MAX_SAFE_INTEGER);
+    matching = Math.min(Number(counted?.n ?? 0), query.top ?? Number.MAX_SAFE_INTEGER);
+    // https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/count-rows
+    total = Math.min(matching, COUNT_LIMIT);
   }
-  return { rows: decoded, total, more };
+  return { rows: decoded, total, matching, more };
 }

@@ -17,7 +17,7 @@ import { type ApiRequest, type ApiResponse, type WebApi, parseJson } from "./web
  * local Dataverse does not support it.
  * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/associate-disassociate-entities-using-web-api
  * https://learn.microsoft.com/power-apps/developer/data-platform/bulk-operations
- * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query-data-web-api#count-number-of-rows
+ * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/count-rows (up to 5,000)
  */
 
 const CRM = "Microsoft.Dynamics.CRM.";

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { EntityMetadata } from "../metadata/metadata";
-import { type CollectionQuery, type QueryCaller, parseCollectionQuery, runCollectionQuery } from "../odata/query";
+import { COUNT_LIMIT, type CollectionQuery, type QueryCaller, parseCollectionQuery, runCollectionQuery } from "../odata/query";
 import { runApply } from "../odata/apply";
 import { QueryError, isGuid } from "../query/conditions";
 import type { DateContext } from "../query/dates";
-import { isFetchQuery, runFetchQuery } from "./fetchQuery";
+import { isFetchQuery, runFetchQuery, wantsAnnotation } from "./fetchQuery";
 import type { Pipeline } from "../pipeline/pipeline";
 import { type Row, type Store } from "../storage/database";
 import { DataverseFault, faults } from "../service/faults";
@@ -271,6 +271,8 @@ export class WebApi {
     const page = runCollectionQuery(this.store, query, this.options.dates(), { skip, size });
     const body: Record<string, unknown> = { "@odata.context": `${this.options.baseUrl()}$metadata#${entity.entitySetName}${selectSuffix(query)}` };
     if (page.total !== undefined) body["@odata.count"] = page.total;
+    if (wantsAnnotation(prefer, "Microsoft.Dynamics.CRM.totalrecordcount")) body["@Microsoft.Dynamics.CRM.totalrecordcount"] = page.total ?? -1;
+    if (wantsAnnotation(prefer, "Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded")) body["@Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded"] = (page.matching ?? 0) > COUNT_LIMIT;
     body.value = page.rows.map((row) => this.shape(entity, row, query, annotations));
     if (page.more) {
       const next = new URL(url.toString());

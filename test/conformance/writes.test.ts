@@ -185,3 +185,21 @@ describe("If-None-Match and RetrieveVersion", () => {
     expect(version.Version).toMatch(/^9\.2\./);
   });
 });
+
+// https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/count-rows
+describe("counts stop at 5,000", () => {
+  it("caps @odata.count and /$count at 5,000 and says when the limit was exceeded", async () => {
+    const store = c.env.dataverse.store;
+    const team = store.metadata.require("team");
+    store.atomically(() => {
+      for (let i = 0; i < 5001; i++) store.insert(team, { teamid: `7ea40000-0000-4000-8000-${String(i).padStart(12, "0")}`, name: `Team ${i}`, versionnumber: store.nextSequence("version") });
+    });
+    const counted = await c.env.request("GET", "teams?$select=name&$count=true&$top=2", undefined, { Prefer: 'odata.include-annotations="Microsoft.Dynamics.CRM.totalrecordcount,Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded"' });
+    expect(counted.json["@odata.count"]).toBe(2);
+    const all = await c.env.request("GET", "teams?$select=name&$count=true", undefined, { Prefer: 'odata.include-annotations="Microsoft.Dynamics.CRM.*"' });
+    expect(all.json).toEqual(expect.objectContaining({ "@odata.count": 5000, "@Microsoft.Dynamics.CRM.totalrecordcount": 5000, "@Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded": true }));
+    expect(await c.client.count({ collection: "teams" })).toBe(5000);
+    const small = await c.env.request("GET", "contacts?$select=contactid", undefined, { Prefer: 'odata.include-annotations="Microsoft.Dynamics.CRM.totalrecordcount"' });
+    expect(small.json["@Microsoft.Dynamics.CRM.totalrecordcount"]).toBe(-1);
+  });
+});
