@@ -74,7 +74,13 @@ function liftValueLists(text: string): { text: string; lists: string[][] } {
       const items: string[] = [];
       let current = "";
       for (; j < text.length && text[j] !== "]"; j++) {
-        if (text[j] === "'") {
+        if (text[j] === '"') {
+          // JSON-style "…" items, as Microsoft's Between and In examples write them.
+          const end = text.indexOf('"', j + 1);
+          if (end < 0) throw new QueryError("Syntax error: a PropertyValues item is not closed with '\"'.");
+          current += text.slice(j, end + 1);
+          j = end;
+        } else if (text[j] === "'") {
           const end = endOfString(text, j);
           current += text.slice(j, end);
           j = end - 1;
@@ -112,6 +118,7 @@ function endOfString(text: string, start: number): number {
 
 function unquote(item: string): string {
   const trimmed = item.trim();
+  if (trimmed.startsWith('"') && trimmed.endsWith('"') && trimmed.length >= 2) return trimmed.slice(1, -1);
   return trimmed.startsWith("'") && trimmed.endsWith("'") && trimmed.length >= 2 ? trimmed.slice(1, -1).replace(/''/g, "'") : trimmed;
 }
 
@@ -221,6 +228,13 @@ class FilterWalker {
   private comparison(op: ComparisonOperator, token: Token): Condition {
     const { left, right } = token.value as { left: Token; right: Token };
     const [propertyToken, literalToken, flipped] = this.isProperty(left) ? [left, right, false] : [right, left, true];
+    if (this.isProperty(left) && this.isProperty(right)) {
+      // Column comparison: two columns of the same row and type,
+      // https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/filter-rows#column-comparison
+      const [a, b] = [this.operand(left), this.operand(right)];
+      if (a.column.alias !== b.column.alias || a.column.attribute.kind !== b.column.attribute.kind) throw new QueryError(`The comparison '${token.raw}' must compare two columns of the same row and type.`);
+      return { kind: "columns", op, left: a.column, right: b.column };
+    }
     if (!this.isProperty(propertyToken) || this.isProperty(literalToken)) {
       throw new QueryError(`The comparison '${token.raw}' must compare a property with a value.`);
     }
@@ -342,11 +356,15 @@ class FilterWalker {
     let raw = token.raw;
     if (this.lambdaVariable && raw.startsWith(`${this.lambdaVariable}/`)) raw = raw.slice(this.lambdaVariable.length + 1);
     const parts = raw.split("/");
-    if (parts.length === 1) return { column: this.scope.column(raw), wrap: (c) => c };
-    if (parts.length > 2) throw faults.notSupportedLocally(`navigation paths longer than one lookup in $filter ('${token.raw}')`);
-    const related = this.scope.related?.(parts[0]);
-    if (!related || related.kind !== "single") throw new QueryError(`'${parts[0]}' is not a single-valued navigation property of this table, so '${token.raw}' cannot be filtered on.`);
-    return { column: related.scope.column(parts[1]), wrap: (c) => related.link(c, false) };
+    let scope = this.scope;
+    const links: RelatedScope[] = [];
+    for (const navigation of parts.slice(0, -1)) {
+      const related = scope.related?.(navigation);
+      if (!related || related.kind !== "single") throw new QueryError(`'${navigation}' is not a single-valued navigation property, so '${token.raw}' cannot be filtered on.`);
+      links.push(related);
+      scope = related.scope;
+    }
+    return { column: scope.column(parts[parts.length - 1]), wrap: (c) => links.reduceRight((inner, related) => related.link(inner, false), c) };
   }
 
   private literal(token: Token): Literal {

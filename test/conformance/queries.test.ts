@@ -52,6 +52,19 @@ describe("filters across a lookup", () => {
     for (const row of rows) expect(contacts.map((r) => r.contactid)).toContain(row._sprx_contactid_value);
     expect(rows.length).toBeLessThan(expected.length);
   });
+
+  it("follows lookups more than one step up (goal → engagement → contact)", async () => {
+    const engagements = await get(`sprx_engagements?$select=sprx_engagementid&$filter=${encodeURIComponent("sprx_contactid/lastname eq 'Carrow'")}`);
+    const goals = await get(`sprx_goals?$select=sprx_goalid,_sprx_engagementid_value&$filter=${encodeURIComponent("sprx_engagementid/sprx_contactid/lastname eq 'Carrow'")}`);
+    const all = await get("sprx_goals?$select=sprx_goalid,_sprx_engagementid_value");
+    const ofThose = all.filter((g) => engagements.some((e) => e.sprx_engagementid === g._sprx_engagementid_value));
+    expect(ids(goals, "sprx_goalid")).toEqual(ids(ofThose, "sprx_goalid"));
+  });
+
+  it("compares two columns of the same row (firstname eq lastname)", async () => {
+    const id = idFrom(await c.env.request("POST", "contacts", { firstname: "Same", lastname: "same" }));
+    expect(ids(await get("contacts?$select=contactid&$filter=firstname eq lastname"), "contactid")).toEqual([id]);
+  });
 });
 
 // https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/join-tables#expand-multiple-levels
@@ -117,6 +130,9 @@ describe("query functions", () => {
     const notBetween = await get(`sprx_goals?$select=sprx_goalid&$filter=${encodeURIComponent("Microsoft.Dynamics.CRM.NotBetween(PropertyName='sprx_importance',PropertyValues=['6','8'])")}`);
     expect(ids(between, "sprx_goalid")).toEqual(ids(all.filter((g) => Number(g.sprx_importance) >= 6 && Number(g.sprx_importance) <= 8), "sprx_goalid"));
     expect(between.length + notBetween.length).toBe(all.length);
+    // Microsoft's own example writes the values in double quotes.
+    const quoted = await get(`sprx_goals?$select=sprx_goalid&$filter=${encodeURIComponent('Microsoft.Dynamics.CRM.Between(PropertyName=@p1,PropertyValues=@p2)')}&@p1=${encodeURIComponent("'sprx_importance'")}&@p2=${encodeURIComponent('["6","8"]')}`);
+    expect(ids(quoted, "sprx_goalid")).toEqual(ids(between, "sprx_goalid"));
   });
 
   it("ContainValues and DoesNotContainValues read a choices column", async () => {
