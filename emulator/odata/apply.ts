@@ -1,9 +1,9 @@
 import type { EntityMetadata } from "../metadata/metadata";
-import { lookupValueName } from "../metadata/metadata";
 import { type ColumnRef, type Condition, QueryError, conditionToSql } from "../query/conditions";
 import type { DateContext } from "../query/dates";
 import { faults } from "../service/faults";
 import { type Store, quoteIdentifier } from "../storage/database";
+import { type AnnotationChoice, rowToJson } from "../service/payload";
 import { parseFilter } from "./filter";
 import { type QueryCaller, filterScope, resolveProperty, splitTopLevel, withParameterAliases } from "./query";
 
@@ -31,7 +31,9 @@ function inner(text: string, name: string): string | undefined {
   return trimmed.startsWith(`${name}(`) && trimmed.endsWith(")") ? trimmed.slice(name.length + 1, -1) : undefined;
 }
 
-export function runApply(store: Store, entity: EntityMetadata, options: ReadonlyMap<string, string>, dates: DateContext, caller: QueryCaller, contextBase: string): Record<string, unknown> {
+const numberFormat = new Intl.NumberFormat("en-US");
+
+export function runApply(store: Store, entity: EntityMetadata, options: ReadonlyMap<string, string>, dates: DateContext, caller: QueryCaller, contextBase: string, annotations: AnnotationChoice): Record<string, unknown> {
   for (const key of options.keys()) if (key.startsWith("$") && key !== "$apply") throw faults.notSupportedLocally(`'${key}' together with $apply`);
   const sqlColumn = (c: ColumnRef) => `"t0".${quoteIdentifier(c.attribute.logicalName)}`;
   const filters: Condition[] = [];
@@ -60,7 +62,13 @@ export function runApply(store: Store, entity: EntityMetadata, options: Readonly
       const [columns, ...rest] = splitTopLevel(groupby, ",");
       const list = inner(`g${columns}`, "g");
       if (list === undefined) throw new QueryError("groupby takes a parenthesised list of properties: groupby((a,b)).");
-      groups = splitTopLevel(list, ",").map((name) => resolveProperty(entity, name));
+      groups = splitTopLevel(list, ",").map((name) => {
+        if (name.includes("/")) throw faults.notSupportedLocally(`groupby over a lookup path ('${name}')`);
+        const column = resolveProperty(entity, name);
+        // "groupby with datetime values is not supported" by Dataverse either.
+        if (column.attribute.kind === "datetime") throw new QueryError(`groupby with datetime values is not supported ('${name}').`);
+        return column;
+      });
       const aggregateText = rest.length === 1 ? inner(rest[0], "aggregate") : rest.length === 0 ? "" : undefined;
       if (aggregateText === undefined) throw faults.notSupportedLocally(`'${rest.join(",")}' inside groupby`);
       aggregates = aggregateText ? parseAggregates(aggregateText) : [];
@@ -78,15 +86,24 @@ export function runApply(store: Store, entity: EntityMetadata, options: Readonly
   const aggregateSql = aggregates.map((a) => `${a.sql} AS ${quoteIdentifier(a.alias)}`);
   const groupBy = groups.length ? ` GROUP BY ${groups.map(sqlColumn).join(", ")} ORDER BY ${groups.map(sqlColumn).join(", ")}` : "";
   const rows = store.select(`SELECT ${[...groupSql, ...aggregateSql].join(", ")} FROM ${quoteIdentifier(entity.logicalName)} AS "t0"${where}${groupBy}`, params);
-  const names = [...groups.map((g) => (g.attribute.kind === "lookup" ? lookupValueName(g.attribute.logicalName) : g.attribute.logicalName)), ...aggregates.map((a) => a.alias)];
+  // As Dataverse answers: empty groups left out, formatted values when asked for, the context names the set alone.
   const value = rows.map((row) => {
-    const out: Record<string, unknown> = {};
+    const raw: Record<string, unknown> = {};
     for (const g of groups) {
-      const v = row[g.attribute.logicalName] ?? null;
-      out[g.attribute.kind === "lookup" ? lookupValueName(g.attribute.logicalName) : g.attribute.logicalName] = g.attribute.kind === "boolean" && v !== null ? v === 1 : v;
+      raw[g.attribute.logicalName] = row[g.attribute.logicalName];
+      if (g.attribute.kind === "lookup") raw[`${g.attribute.logicalName}__type`] = g.attribute.targets?.[0] ?? null;
     }
-    for (const a of aggregates) out[a.alias] = row[a.alias] ?? null;
+    const decoded = store.decode(entity, raw);
+    const out = rowToJson(store, entity, decoded, { select: groups.map((g) => g.attribute.logicalName), annotations });
+    delete out["@odata.etag"];
+    if (!groups.some((g) => g.attribute.logicalName === entity.primaryIdAttribute)) delete out[entity.primaryIdAttribute];
+    for (const [key, v] of Object.entries(out)) if (v === null) delete out[key];
+    for (const a of aggregates) {
+      const v = row[a.alias] ?? null;
+      if (annotations.formatted && typeof v === "number") out[`${a.alias}@OData.Community.Display.V1.FormattedValue`] = numberFormat.format(v);
+      out[a.alias] = v;
+    }
     return out;
   });
-  return { "@odata.context": `${contextBase}(${names.join(",")})`, value };
+  return { "@odata.context": contextBase, value };
 }

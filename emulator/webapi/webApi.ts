@@ -262,7 +262,7 @@ export class WebApi {
       }, `${this.options.baseUrl()}$metadata#${entity.entitySetName}`);
       return this.json(200, body, applied.length ? { "Preference-Applied": applied.join(",") } : {});
     }
-    if (options.has("$apply")) return this.json(200, runApply(this.store, entity, options, this.options.dates(), caller, `${this.options.baseUrl()}$metadata#${entity.entitySetName}`));
+    if (options.has("$apply")) return this.json(200, runApply(this.store, entity, options, this.options.dates(), caller, `${this.options.baseUrl()}$metadata#${entity.entitySetName}`, annotationsFromPrefer(prefer)));
     const query = parseCollectionQuery(this.store.metadata, entity, options, false, caller);
     const maxPage = /odata\.maxpagesize\s*=\s*(\d+)/i.exec(prefer ?? "");
     const size = maxPage ? Math.max(1, Math.min(Number(maxPage[1]), DEFAULT_PAGE_SIZE)) : DEFAULT_PAGE_SIZE;

@@ -97,6 +97,17 @@ describe("$apply", () => {
     expect(overall.engagements).toBe(grouped.length);
   });
 
+  it("answers in Dataverse's shape: formatted values when asked, the set alone in the context", async () => {
+    const response = await c.env.request("GET", `sprx_engagements?$apply=${encodeURIComponent("groupby((statecode),aggregate($count as count))")}`, undefined, { Prefer: 'odata.include-annotations="OData.Community.Display.V1.FormattedValue"' });
+    expect(response.json["@odata.context"]).toBe(`${c.env.apiUrl}$metadata#sprx_engagements`);
+    const active = response.json.value?.find((r) => r.statecode === 0);
+    expect(Object.keys(active ?? {}).sort()).toEqual(["count", "count@OData.Community.Display.V1.FormattedValue", "statecode", "statecode@OData.Community.Display.V1.FormattedValue"]);
+    expect(active?.["statecode@OData.Community.Display.V1.FormattedValue"]).toBe("Active");
+    expect(active?.["count@OData.Community.Display.V1.FormattedValue"]).toBe(String(active?.count));
+    const byDate = await c.env.request("GET", `sprx_engagements?$apply=${encodeURIComponent("groupby((createdon))")}`);
+    expect(byDate.status).toBe(400);
+  });
+
   it("answers that it does not support other transformations", async () => {
     const response = await c.env.request("GET", `sprx_goals?$apply=${encodeURIComponent("compute(sprx_importance mul 2 as double)")}`);
     expect(response.status).toBe(501);
