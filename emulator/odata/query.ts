@@ -143,7 +143,7 @@ export function splitTopLevel(text: string, separator: string): string[] {
   return parts.map((p) => p.trim()).filter((p) => p !== "");
 }
 
-export function parseCollectionQuery(metadata: Metadata, entity: EntityMetadata, options: ReadonlyMap<string, string>, _nested = false, caller?: QueryCaller): CollectionQuery {
+export function parseCollectionQuery(metadata: Metadata, entity: EntityMetadata, options: ReadonlyMap<string, string>, depth = 0, caller?: QueryCaller): CollectionQuery {
   for (const key of options.keys()) {
     if (!KNOWN_OPTIONS.has(key) && key.startsWith("$")) throw new QueryError(`The query parameter '${key}' is not supported.`);
   }
@@ -168,12 +168,12 @@ export function parseCollectionQuery(metadata: Metadata, entity: EntityMetadata,
   }
   const countText = options.get("$count");
   if (countText !== undefined && countText !== "true" && countText !== "false") throw new QueryError("$count must be true or false.");
-  const expand = options.has("$expand") ? parseExpand(metadata, entity, options.get("$expand") ?? "", caller) : [];
+  const expand = options.has("$expand") ? parseExpand(metadata, entity, options.get("$expand") ?? "", depth, caller) : [];
   return { entity, select, filter, orderBy, top, count: countText === "true", expand };
 }
 
 /** `$expand`, nested to any depth, with $select/$filter/$orderby/$top/$expand inside a collection-valued one. */
-function parseExpand(metadata: Metadata, entity: EntityMetadata, text: string, caller?: QueryCaller): Expand[] {
+function parseExpand(metadata: Metadata, entity: EntityMetadata, text: string, depth: number, caller?: QueryCaller): Expand[] {
   return splitTopLevel(text, ",").map((item) => {
     const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:\((.*)\))?$/s.exec(item);
     if (!match) throw new QueryError(`Syntax error in $expand: '${item}'.`);
@@ -187,14 +187,20 @@ function parseExpand(metadata: Metadata, entity: EntityMetadata, text: string, c
     const single = entity.lookupNavigations.get(name);
     if (single) {
       const target = metadata.require(single.target);
-      const query = parseCollectionQuery(metadata, target, innerOptions, true, caller);
+      const query = parseCollectionQuery(metadata, target, innerOptions, depth + 1, caller);
       if (query.filter || query.orderBy.length || query.top !== undefined) throw new QueryError(`Only $select and $expand are allowed when expanding the single-valued '${name}'.`);
       return { name, kind: "single", entity: target, lookup: single.lookup, query };
     }
     const collection = entity.collectionNavigations.get(name);
     if (collection) {
       const child = metadata.require(collection.referencingTable);
-      return { name, kind: "collection", entity: child, lookup: collection.lookup, query: parseCollectionQuery(metadata, child, innerOptions, true, caller) };
+      const query = parseCollectionQuery(metadata, child, innerOptions, depth + 1, caller);
+      // Dataverse: "$orderby and $top not supported" in multi-level $expand with collection-valued navigation properties,
+      // https://learn.microsoft.com/power-apps/developer/data-platform/webapi/multi-level-expand
+      if ((depth > 0 || query.expand.length > 0) && (query.orderBy.length > 0 || query.top !== undefined)) {
+        throw new QueryError(`$orderby and $top are not supported inside '${name}' in a multi-level $expand with collection-valued navigation properties.`);
+      }
+      return { name, kind: "collection", entity: child, lookup: collection.lookup, query };
     }
     throw faults.unknownProperty(name, entity.logicalName);
   });

@@ -164,7 +164,7 @@ export class WebApi {
     }
     switch (method) {
       case "GET": {
-        const query = parseCollectionQuery(this.store.metadata, entity, options, false, this.queryCaller(request));
+        const query = parseCollectionQuery(this.store.metadata, entity, options, 0, this.queryCaller(request));
         if (target.id === undefined) throw faults.recordNotFound(entity.logicalName, keyText(first.key));
         const row = this.service.retrieve(entity, target.id);
         // If-None-Match with the current etag: 304 and no body, https://learn.microsoft.com/power-apps/developer/data-platform/webapi/perform-conditional-operations-using-web-api#conditional-retrievals
@@ -263,7 +263,7 @@ export class WebApi {
       return this.json(200, body, applied.length ? { "Preference-Applied": applied.join(",") } : {});
     }
     if (options.has("$apply")) return this.json(200, runApply(this.store, entity, options, this.options.dates(), caller, `${this.options.baseUrl()}$metadata#${entity.entitySetName}`, annotationsFromPrefer(prefer)));
-    const query = parseCollectionQuery(this.store.metadata, entity, options, false, caller);
+    const query = parseCollectionQuery(this.store.metadata, entity, options, 0, caller);
     const maxPage = /odata\.maxpagesize\s*=\s*(\d+)/i.exec(prefer ?? "");
     const size = maxPage ? Math.max(1, Math.min(Number(maxPage[1]), DEFAULT_PAGE_SIZE)) : DEFAULT_PAGE_SIZE;
     if (maxPage) applied.push(`odata.maxpagesize=${size}`);

@@ -67,18 +67,25 @@ describe("filters across a lookup", () => {
   });
 });
 
-// https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/join-tables#expand-multiple-levels
+// https://learn.microsoft.com/power-apps/developer/data-platform/webapi/multi-level-expand
 describe("nested $expand", () => {
-  it("expands a collection inside a single-valued expand and a lookup inside a collection, with options at each level", async () => {
+  it("expands a collection inside a single-valued expand and a lookup inside a collection, with $select/$filter inside", async () => {
     const [goal] = await get("sprx_goals?$select=_sprx_engagementid_value&$top=1");
     const engagement = String(goal._sprx_engagementid_value);
-    const response = await c.env.request("GET", `sprx_engagements(${engagement})?$select=sprx_name&$expand=sprx_contactid($select=fullname;$expand=sprx_contact_sprx_engagement($select=sprx_name;$orderby=sprx_name desc;$top=5)),sprx_engagement_sprx_goal($select=sprx_name;$filter=sprx_importance ge 1;$expand=sprx_engagementid($select=sprx_name))`);
+    const response = await c.env.request("GET", `sprx_engagements(${engagement})?$select=sprx_name&$expand=sprx_contactid($select=fullname;$expand=sprx_contact_sprx_engagement($select=sprx_name)),sprx_engagement_sprx_goal($select=sprx_name;$filter=sprx_importance ge 1;$expand=sprx_engagementid($select=sprx_name))`);
     expect(response.status).toBe(200);
     const contact = response.json.sprx_contactid as { fullname: string; sprx_contact_sprx_engagement: { sprx_name: string }[] };
     expect(contact.sprx_contact_sprx_engagement.map((e) => e.sprx_name)).toContain(response.json.sprx_name);
     const goals = response.json.sprx_engagement_sprx_goal as { sprx_engagementid: { sprx_name: string } }[];
     expect(goals.length).toBeGreaterThan(0);
     for (const goal of goals) expect(goal.sprx_engagementid.sprx_name).toBe(response.json.sprx_name);
+  });
+
+  it("refuses $orderby and $top inside a multi-level collection expand, as Dataverse does", async () => {
+    const response = await c.env.request("GET", "contacts?$select=fullname&$expand=sprx_contact_sprx_engagement($select=sprx_name;$top=1;$expand=sprx_engagement_sprx_goal($select=sprx_name))");
+    expect(response.status).toBe(400);
+    const single = await c.env.request("GET", "contacts?$select=fullname&$top=2&$expand=sprx_contact_sprx_engagement($select=sprx_name;$orderby=sprx_name desc;$top=1)");
+    expect(single.status).toBe(200);
   });
 });
 
