@@ -30,10 +30,11 @@ function json(status: number, body: unknown): ApiResponse {
 function filterOf(text: string | undefined): (item: Json) => boolean {
   if (text === undefined) return () => true;
   const tests = text.split(/\s+and\s+/i).map((clause) => {
-    const match = /^\s*([A-Za-z]+)\s+(eq|ne)\s+('(?:[^']|'')*'|true|false|-?\d+|[0-9a-fA-F-]{36})\s*$/.exec(clause);
+    // Enum literals (Microsoft.Dynamics.CRM.AttributeTypeCode'Picklist') compare by their name.
+    const match = /^\s*([A-Za-z]+)\s+(eq|ne)\s+((?:Microsoft\.Dynamics\.CRM\.[A-Za-z]+)?'(?:[^']|'')*'|true|false|-?\d+|[0-9a-fA-F-]{36})\s*$/.exec(clause);
     if (!match) throw faults.notSupportedLocally(`the metadata $filter '${clause.trim()}' (only "Property eq value" joined by "and")`);
     const [, name, op, raw] = match;
-    const value = raw.startsWith("'") ? raw.slice(1, -1).replace(/''/g, "'") : raw === "true" ? true : raw === "false" ? false : /^-?\d+$/.test(raw) ? Number(raw) : raw.toLowerCase();
+    const value = raw.endsWith("'") ? raw.slice(raw.indexOf("'") + 1, -1).replace(/''/g, "'") : raw === "true" ? true : raw === "false" ? false : /^-?\d+$/.test(raw) ? Number(raw) : raw.toLowerCase();
     return (item: Json) => (item[name] === value) === (op === "eq");
   });
   return (item) => tests.every((t) => t(item));

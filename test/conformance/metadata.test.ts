@@ -61,6 +61,8 @@ describe("EntityDefinitions", () => {
     expect(stage?.OptionSet.IsGlobal).toBe(true);
     expect(stage?.OptionSet.Options.find((o) => o.Value === StageValues.closed)?.Label.UserLocalizedLabel.Label).toBe("Closed");
     expect(picklists.value.every((a) => a.OptionSet !== undefined)).toBe(true);
+    const byType = await c.env.request("GET", "EntityDefinitions(LogicalName='sprx_engagement')/Attributes?$select=LogicalName&$filter=AttributeType eq Microsoft.Dynamics.CRM.AttributeTypeCode'Picklist'");
+    expect((byType.json.value ?? []).map((a) => a.LogicalName).sort()).toEqual(picklists.value.map((a) => a.LogicalName).sort());
 
     const single = await c.env.request("GET", "EntityDefinitions(LogicalName='sprx_engagement')/Attributes(LogicalName='statuscode')/Microsoft.Dynamics.CRM.StatusAttributeMetadata?$select=LogicalName&$expand=OptionSet");
     expect(single.status).toBe(200);
