@@ -26,6 +26,16 @@ export interface RelatedScope {
   link(inner: Condition | undefined, negate: boolean): Condition;
 }
 
+/** Dataverse's documented query functions, https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/filter-rows#dataverse-query-functions */
+const DOCUMENTED_FUNCTIONS = new Set([
+  "InFiscalPeriod", "InFiscalPeriodAndYear", "InFiscalYear", "InOrAfterFiscalPeriodAndYear", "InOrBeforeFiscalPeriodAndYear", "Last7Days", "LastFiscalPeriod",
+  "LastFiscalYear", "LastMonth", "LastWeek", "LastXDays", "LastXFiscalPeriods", "LastXFiscalYears", "LastXHours", "LastXMonths", "LastXWeeks", "LastXYears",
+  "LastYear", "Next7Days", "NextFiscalPeriod", "NextFiscalYear", "NextMonth", "NextWeek", "NextXDays", "NextXFiscalPeriods", "NextXFiscalYears", "NextXHours",
+  "NextXMonths", "NextXWeeks", "NextXYears", "NextYear", "OlderThanXDays", "OlderThanXHours", "OlderThanXMinutes", "OlderThanXMonths", "OlderThanXWeeks",
+  "OlderThanXYears", "On", "OnOrAfter", "OnOrBefore", "ThisFiscalPeriod", "ThisFiscalYear", "ThisMonth", "ThisWeek", "ThisYear", "Today", "Tomorrow",
+  "Yesterday", "Contains",
+]);
+
 /** Documented Dataverse query functions the local Dataverse does not evaluate (hierarchies, languages). */
 const UNSUPPORTED_FUNCTIONS = new Set([
   "Above", "AboveOrEqual", "Under", "UnderOrEqual", "NotUnder", "EqualUserLanguage", "EqualUserOrUserHierarchy",
@@ -339,7 +349,10 @@ class FilterWalker {
     }
     if (name === "Null" || name === "NotNull") return { kind: "null", column, negate: name === "NotNull" };
     const op = DATE_FUNCTIONS.get(name);
-    if (!op) throw new QueryError(`The query function 'Microsoft.Dynamics.CRM.${name}' is not supported.`);
+    if (!op) {
+      if (DOCUMENTED_FUNCTIONS.has(name)) throw faults.notSupportedLocally(`the query function Microsoft.Dynamics.CRM.${name}`);
+      throw new QueryError(`The query function 'Microsoft.Dynamics.CRM.${name}' is not supported.`);
+    }
     const kind = dateOperatorValue(op);
     const valueToken = args.get("PropertyValue");
     if (kind !== "none" && !valueToken) throw new QueryError(`'Microsoft.Dynamics.CRM.${name}' needs PropertyValue.`);

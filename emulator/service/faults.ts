@@ -30,7 +30,10 @@ export const faults = {
    * https://learn.microsoft.com/troubleshoot/power-platform/power-apps/dataverse/client-errors */
   duplicateKey: () => new DataverseFault(412, "0x80040237", "Cannot insert duplicate key: a record with these alternate key values already exists."),
   /**
-   * What the local Dataverse does not do. Dataverse itself has no such error; the local one answers 501 with
+   * What the local Dataverse does not do: 501 Not Implemented, as OData specifies for "functionality not
+   * implemented by the service" (OData 4.0 Part 1: Protocol, 9.3.1 Response Code 501 Not Implemented,
+   * https://docs.oasis-open.org/odata/odata/v4.0/os/part1-protocol/odata-v4.0-os-part1-protocol.html).
+   * Dataverse itself has no such error; the local one answers 501 with
    * Dataverse's error shape (and the code Dataverse gives an option it does not understand) rather than a
    * silently different result.
    */

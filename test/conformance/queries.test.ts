@@ -153,6 +153,12 @@ describe("query functions", () => {
     expect(ids(quoted, "sprx_goalid")).toEqual(ids(between, "sprx_goalid"));
   });
 
+  it("FetchXML between / not-between agree with the OData functions", async () => {
+    const fetchRows = await get(`sprx_goals?fetchXml=${encodeURIComponent(`<fetch><entity name="sprx_goal"><attribute name="sprx_goalid" /><filter><condition attribute="sprx_importance" operator="between"><value>6</value><value>8</value></condition></filter></entity></fetch>`)}`);
+    const odata = await get(`sprx_goals?$select=sprx_goalid&$filter=${encodeURIComponent("Microsoft.Dynamics.CRM.Between(PropertyName='sprx_importance',PropertyValues=['6','8'])")}`);
+    expect(ids(fetchRows, "sprx_goalid")).toEqual(ids(odata, "sprx_goalid"));
+  });
+
   it("ContainValues and DoesNotContainValues read a choices column", async () => {
     const id = idFrom(await c.env.request("POST", "sprx_engagements", { "sprx_contactid@odata.bind": "/contacts(de0a0001-0000-4000-8000-000000000001)", sprx_referraldate: "2025-01-01", sprx_barriers: `${BarrierValues.coDependency},${BarrierValues.traumaOrGrief}` }));
     const contains = await get(`sprx_engagements?$select=sprx_engagementid&$filter=${encodeURIComponent(`Microsoft.Dynamics.CRM.ContainValues(PropertyName='sprx_barriers',PropertyValues=['${BarrierValues.traumaOrGrief}'])`)}`);

@@ -30,6 +30,9 @@ describe("features the local Dataverse does not support", () => {
     ["a bound action it lacks", "POST", "contacts/Microsoft.Dynamics.CRM.UpsertMultiple", { Targets: [] }, {}],
     ["changing table definitions", "PATCH", "EntityDefinitions(LogicalName='contact')", { DisplayName: null }, {}],
     ["a hierarchy query function", "GET", `systemusers?$filter=${encodeURIComponent(`Microsoft.Dynamics.CRM.UnderOrEqual(PropertyName='systemuserid',PropertyValue='${FOUNDATION.adminUserId}')`)}`, undefined, {}],
+    ["a documented date function it lacks", "GET", `sprx_engagements?$filter=${encodeURIComponent("Microsoft.Dynamics.CRM.LastWeek(PropertyName='createdon')")}`, undefined, {}],
+    ["a documented FetchXML operator it lacks", "GET", `systemusers?fetchXml=${encodeURIComponent(`<fetch><entity name="systemuser"><filter><condition attribute="systemuserid" operator="under" value="${FOUNDATION.adminUserId}" /></filter></entity></fetch>`)}`, undefined, {}],
+    ["a FetchXML link-type it lacks", "GET", `contacts?fetchXml=${encodeURIComponent(`<fetch><entity name="contact"><link-entity name="sprx_engagement" from="sprx_contactid" to="contactid" link-type="exists" /></entity></fetch>`)}`, undefined, {}],
     ["an $apply transformation it lacks", "GET", `sprx_goals?$apply=${encodeURIComponent("topcount(2,sprx_importance)")}`, undefined, {}],
   ] as const)("%s → 501 with the not-supported message, and writes nothing", async (_name, method, path, body, headers) => {
     const before = await c.env.request("GET", "contacts/$count");
