@@ -1,6 +1,7 @@
 import { filter as parseODataFilter } from "odata-v4-parser";
 import { type ColumnRef, type ComparisonOperator, type Condition, QueryError, coerceForColumn, likePattern } from "../query/conditions";
-import { DATE_OPERATORS, type DateOperator, dateOperatorValue } from "../query/dates";
+import { dateOperatorValue } from "../query/dates";
+import { DATE_FUNCTIONS, DOCUMENTED_FUNCTIONS, UNSUPPORTED_FUNCTIONS } from "./functionNames";
 import { faults } from "../service/faults";
 
 /**
@@ -26,22 +27,6 @@ export interface RelatedScope {
   link(inner: Condition | undefined, negate: boolean): Condition;
 }
 
-/** Dataverse's documented query functions, https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/filter-rows#dataverse-query-functions */
-const DOCUMENTED_FUNCTIONS = new Set([
-  "InFiscalPeriod", "InFiscalPeriodAndYear", "InFiscalYear", "InOrAfterFiscalPeriodAndYear", "InOrBeforeFiscalPeriodAndYear", "Last7Days", "LastFiscalPeriod",
-  "LastFiscalYear", "LastMonth", "LastWeek", "LastXDays", "LastXFiscalPeriods", "LastXFiscalYears", "LastXHours", "LastXMonths", "LastXWeeks", "LastXYears",
-  "LastYear", "Next7Days", "NextFiscalPeriod", "NextFiscalYear", "NextMonth", "NextWeek", "NextXDays", "NextXFiscalPeriods", "NextXFiscalYears", "NextXHours",
-  "NextXMonths", "NextXWeeks", "NextXYears", "NextYear", "OlderThanXDays", "OlderThanXHours", "OlderThanXMinutes", "OlderThanXMonths", "OlderThanXWeeks",
-  "OlderThanXYears", "On", "OnOrAfter", "OnOrBefore", "ThisFiscalPeriod", "ThisFiscalYear", "ThisMonth", "ThisWeek", "ThisYear", "Today", "Tomorrow",
-  "Yesterday", "Contains",
-]);
-
-/** Documented Dataverse query functions the local Dataverse does not evaluate (hierarchies, languages). */
-const UNSUPPORTED_FUNCTIONS = new Set([
-  "Above", "AboveOrEqual", "Under", "UnderOrEqual", "NotUnder", "EqualUserLanguage", "EqualUserOrUserHierarchy",
-  "EqualUserOrUserHierarchyAndTeams", "EqualRoleBusinessId",
-]);
-
 interface Token {
   readonly type: string;
   readonly value: unknown;
@@ -56,15 +41,6 @@ const COMPARISONS: Record<string, ComparisonOperator> = {
   GreaterThanExpression: "gt",
   GreaterOrEqualsExpression: "ge",
 };
-
-/**
- * Dataverse query functions named after the FetchXML operators they run:
- * `Microsoft.Dynamics.CRM.LastXDays(PropertyName='x',PropertyValue=7)` is
- * FetchXML's `last-x-days`.
- */
-const DATE_FUNCTIONS: ReadonlyMap<string, DateOperator> = new Map(
-  DATE_OPERATORS.map((op) => [op.split("-").map((w) => (w === "x" ? "X" : w === "olderthan" ? "OlderThan" : w.charAt(0).toUpperCase() + w.slice(1))).join(""), op]),
-);
 
 /** `PropertyValues=[...]` is outside the parser's grammar: lift each list out before parsing. */
 function liftValueLists(text: string): { text: string; lists: string[][] } {
