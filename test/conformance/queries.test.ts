@@ -89,6 +89,19 @@ describe("nested $expand", () => {
   });
 });
 
+// https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/page-results
+describe("paging with odata.maxpagesize", () => {
+  it("lets DynamicsWebApi follow @odata.nextLink to every row, each once", async () => {
+    const all = await get("contacts?$select=contactid");
+    const paged = await c.client.retrieveAll<Row>({ collection: "contacts", select: ["contactid"], maxPageSize: 7 });
+    expect(paged.value.length).toBe(all.length);
+    expect(ids(paged.value, "contactid")).toEqual(ids(all, "contactid"));
+    const first = await c.env.request("GET", "contacts?$select=contactid", undefined, { Prefer: "odata.maxpagesize=7" });
+    expect(first.headers.get("Preference-Applied")).toBe("odata.maxpagesize=7");
+    expect(first.json.value).toHaveLength(7);
+  });
+});
+
 // https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/aggregate-data
 describe("$apply", () => {
   it("groups and aggregates like the rows read back and added up here", async () => {
