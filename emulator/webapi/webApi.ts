@@ -255,7 +255,9 @@ export class WebApi {
   private getCollection(entity: EntityMetadata, options: ReadonlyMap<string, string>, prefer: string | undefined, url: URL, caller: QueryCaller): ApiResponse {
     const annotations = annotationsFromPrefer(prefer);
     const applied: string[] = [];
-    if (annotations.formatted || annotations.lookups) applied.push(/odata\.include-annotations\s*=\s*("[^"]*"|[^;,\s]*)/i.exec(prefer ?? "")?.[0] ?? "");
+    // Every annotation asked for is one this answer can carry (formatted values, lookups, paging cookie, counts).
+    const included = /odata\.include-annotations\s*=\s*("[^"]*"|[^;,\s]*)/i.exec(prefer ?? "")?.[0];
+    if (included) applied.push(included);
     if (isFetchQuery(options)) {
       const { body } = runFetchQuery(this.store, entity, options, prefer, annotations, {
         dates: this.options.dates(), userId: this.options.defaultUserId(), businessUnitId: this.service.organization.businessUnitId,

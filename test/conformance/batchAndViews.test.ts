@@ -109,6 +109,7 @@ describe("FetchXML paging cookies", () => {
     const all = await c.env.request("GET", "contacts?$count=true&$select=contactid");
     const first = await c.env.request("GET", `contacts?fetchXml=${encodeURIComponent(xml)}`, undefined, { Prefer: 'odata.include-annotations="*"' });
     expect(first.json["@Microsoft.Dynamics.CRM.morerecords"]).toBe(true);
+    expect(first.headers.get("Preference-Applied")).toBe('odata.include-annotations="*"');
     const cookie = String(first.json["@Microsoft.Dynamics.CRM.fetchxmlpagingcookie"]);
     expect(cookie).toMatch(/^<cookie pagenumber="2" pagingcookie="%253ccookie%2520page%253d%25221%2522%253e.*" istracking="False" \/>$/);
 
