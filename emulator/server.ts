@@ -78,6 +78,9 @@ export function createLocalDataverse(options: LocalDataverseOptions = {}): Local
     withWriteLock: service.withWriteLock,
   });
   service.pipeline = pipeline;
+  service.clock = now;
+  // System jobs stored before a stop or a crash run again.
+  pipeline.resume();
 
   const url = (): string => {
     const address = server.address() as AddressInfo | null;

@@ -26,6 +26,8 @@ export interface LocalEnvironmentOptions {
   /** Folder for the database, the webhook key and the stand-in's certificate. */
   readonly dataDirectory: string;
   readonly webhookKey?: string;
+  /** First wait before an async step is retried (tests shorten it). */
+  readonly asyncRetryDelayMs?: number;
   readonly print: (line: string) => void;
 }
 
@@ -89,6 +91,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     seed: seedDemoData,
     sentMail: () => graph.received,
     controlsDirectory: path.join(REPO_ROOT, "out/controls"),
+    asyncRetryDelayMs: options.asyncRetryDelayMs,
   });
   let child: ChildProcess | undefined;
   try {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { EntityMetadata, Metadata } from "../metadata/metadata";
-import type { AsyncJob, Pipeline } from "../pipeline/pipeline";
+import type { Pipeline } from "../pipeline/pipeline";
 import { type OrganizationInfo, remoteExecutionContext } from "../pipeline/remoteContext";
 import { type RegisteredStep, firesFor } from "../pipeline/registeredSteps";
 import { type Row, type Store, isEntityReference } from "../storage/database";
@@ -55,18 +55,31 @@ export class OrganizationService {
     return row;
   }
 
-  /** Runs work as one atomic unit: all its writes commit together or none do. */
+  /** The clock behind OperationCreatedOn (a test clock in tests). */
+  clock: () => Date = () => new Date();
+
+  /**
+   * Runs work as one atomic unit: all its writes commit together or none do.
+   * Only a synchronous step's own call back joins the unit holding the lock:
+   * its correlation id is one this Dataverse minted for the operation and
+   * sent to that step alone (a caller's own header never becomes an
+   * operation's correlation, see WebApi.caller), and the unit must be
+   * waiting on a synchronous step at that moment.
+   */
   async unit<T>(caller: Caller, work: (unit: UnitOfWork) => Promise<T>): Promise<T> {
     if (caller.depth > MAX_DEPTH) throw faults.infiniteLoop(caller.depth);
     const joined = this.current;
-    if (joined && joined.correlationId === caller.correlationId) return work(joined.nested(caller));
+    if (joined && joined.awaitingSync > 0 && joined.correlationId === caller.correlationId) {
+      return this.store.asWriter(() => work(joined.nested(caller)));
+    }
     return this.lock.run(async () => {
       const unit = new UnitOfWork(this, caller);
       this.current = unit;
       try {
-        const result = await work(unit);
+        const result = await this.store.asWriter(() => work(unit));
         unit.commit();
-        this.pipeline?.enqueue(unit.asyncJobs);
+        // The async operations were written in the transaction; now that it committed they may run.
+        if (unit.queued > 0) this.pipeline?.wake();
         return result;
       } catch (error) {
         unit.rollback();
@@ -80,7 +93,10 @@ export class OrganizationService {
 
 export class UnitOfWork {
   private begun = false;
-  readonly asyncJobs: AsyncJob[] = [];
+  /** Async operations written in this unit's transaction. */
+  queued = 0;
+  /** Synchronous steps being delivered now (their call backs may join). */
+  awaitingSync = 0;
 
   constructor(private readonly service: OrganizationService, private readonly caller: Caller, private readonly parent?: UnitOfWork) {}
 
@@ -113,7 +129,7 @@ export class UnitOfWork {
   rollback(): void {
     if (this.begun) this.service.store.rollback();
     this.begun = false;
-    this.asyncJobs.length = 0;
+    this.queued = 0;
   }
 
   async create(entity: EntityMetadata, attributes: Row): Promise<string> {
@@ -240,7 +256,7 @@ export class UnitOfWork {
       row ? step.images.filter((i) => i.imageType === type || i.imageType === 2).map((i) => ({ alias: i.alias, row: imageRow(row), attributes: i.attributes })) : [];
     return remoteExecutionContext({
       message, entity, id, stage: step.stage, mode: step.mode, depth: this.caller.depth, userId: this.caller.userId,
-      correlationId: this.caller.correlationId, operationId: randomUUID(), requestId: randomUUID(), operationCreatedOn: new Date(),
+      correlationId: this.caller.correlationId, operationId: randomUUID(), requestId: randomUUID(), operationCreatedOn: this.service.clock(),
       step: { id: step.id, name: step.name }, target, isInTransaction: inTransaction, organization: this.service.organization,
       // Pre-images exist for Update and Delete; post-images only after the operation, and never for Delete.
       preImages: message === "Create" ? [] : images(0, before),
@@ -253,16 +269,25 @@ export class UnitOfWork {
     if (!pipeline) return;
     for (const step of steps.filter((s) => s.stage === stage && s.mode === 0)) {
       const context = this.context(step, message, entity, id, target, before, after, stage !== 10);
-      await pipeline.deliverSync(step, context, this.caller.correlationId, this.caller.depth, entity.logicalName, message);
+      this.root.awaitingSync++;
+      try {
+        await pipeline.deliverSync(step, context, this.caller.correlationId, this.caller.depth, entity.logicalName, message);
+      } finally {
+        this.root.awaitingSync--;
+      }
     }
   }
 
   private queueAsync(steps: readonly RegisteredStep[], message: "Create" | "Update" | "Delete", entity: EntityMetadata, id: string, target: Row | undefined, before: Row | undefined, after: Row | undefined): void {
+    const pipeline = this.service.pipeline;
+    if (!pipeline) return;
     for (const step of steps.filter((s) => s.stage === 40 && s.mode === 1)) {
-      this.root.asyncJobs.push({
+      // The system job is a row of this transaction: it commits with the write that queued it, or vanishes with it.
+      pipeline.persist({
         step, entityName: entity.logicalName, message, correlationId: this.caller.correlationId, depth: this.caller.depth,
         context: this.context(step, message, entity, id, target, before, after, false),
       });
+      this.root.queued++;
     }
   }
 }

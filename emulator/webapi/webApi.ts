@@ -63,9 +63,12 @@ export class WebApi {
   /** The operation's caller, depth and correlation, from the headers a step's call carries. */
   caller(headers: ApiRequest["headers"]): Caller {
     const impersonated = headers["mscrmcallerid"];
-    const correlationHeader = headers["x-ms-correlation-request-id"];
-    const correlationId = correlationHeader && isGuid(correlationHeader) ? correlationHeader.toLowerCase() : randomUUID();
-    const depth = (this.pipeline.depthOfDelivery(correlationId) ?? 0) + 1;
+    // A caller's correlation id counts only when it is one this Dataverse minted and is delivering to a step now
+    // (the step calling back); any other request gets a fresh one, so no header joins another request's work.
+    const correlationHeader = headers["x-ms-correlation-request-id"]?.toLowerCase();
+    const delivering = correlationHeader && isGuid(correlationHeader) ? this.pipeline.depthOfDelivery(correlationHeader) : undefined;
+    const correlationId = delivering !== undefined && correlationHeader ? correlationHeader : randomUUID();
+    const depth = (delivering ?? 0) + 1;
     return { userId: impersonated && isGuid(impersonated) ? impersonated.toLowerCase() : this.options.defaultUserId(), correlationId, depth };
   }
 

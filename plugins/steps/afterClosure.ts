@@ -25,11 +25,15 @@ const COLUMNS = [
  * succeeds acts; the others get 412 and stand down. A claim is released if
  * its action fails, so the retry Dataverse makes after our 503 can act.
  * "This closure" is the operation's OperationCreatedOn, the same on every
- * retry: a claim older than it belongs to an earlier closure.
+ * retry: a claim older than it belongs to an earlier closure. An update whose
+ * pre-image is already closed is never a closure, however late it comes.
  */
 export const afterClosure: StepHandler = async (context, services) => {
   const closedNow = numberOf(currentValue(context, "statecode")) === 1 || context.sizeExceeded;
   if (!closedNow) return skipped("not a closure");
+  // A closing update sent again to a row that was already closed (a resend, a second tab, an import run twice),
+  // however much later, is no new closure: only a reopen followed by a closure is. The pre-image tells.
+  if (numberOf(context.preImage?.statecode) === 1) return skipped("already closed before this update");
   const { dataverse, logger } = services;
   const id = context.primaryId;
   const closureStarted = context.operationCreatedOn ?? services.clock();
@@ -45,7 +49,10 @@ export const afterClosure: StepHandler = async (context, services) => {
 
   if (!claimedForThisClosure(engagement.sprx_closureeventon)) {
     const now = claimStamp();
-    const closedOn = engagement.sprx_closedon && claimedForThisClosure(engagement.sprx_closedon) ? engagement.sprx_closedon : now;
+    // Closed on is the moment of the closure itself (the operation's time), not when this step happens to run.
+    const closedOn = engagement.sprx_closedon && claimedForThisClosure(engagement.sprx_closedon)
+      ? engagement.sprx_closedon
+      : new Date(startedToTheSecond).toISOString();
     if (!(await claim(services, engagement, { sprx_closureeventon: now, sprx_closedon: closedOn }))) return skipped("another delivery raised the event");
     writes++;
     try {

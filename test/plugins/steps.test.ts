@@ -380,13 +380,14 @@ describe("6 after closure", () => {
     expect(h.dataverse.actions).toEqual([
       {
         name: CLOSURE_EVENT,
-        body: { EngagementId: ids.engagement, ContactId: ids.contact, ClosureReason: ClosureReasonValues.goalsMet, ClosedOn: NOW.toISOString(), SessionsAttended: 6 },
+        // Closed on is the closure's own time (the operation), not when the step ran.
+        body: { EngagementId: ids.engagement, ContactId: ids.contact, ClosureReason: ClosureReasonValues.goalsMet, ClosedOn: closedAt.toISOString(), SessionsAttended: 6 },
       },
     ]);
     expect(h.graph.sent).toHaveLength(1);
     expect(h.graph.sent[0].to).toBe("gp.surgery@example.nhs.uk");
     expect(h.graph.sent[0].html).toContain("Alex Example");
-    expect(engagementRow()).toMatchObject({ sprx_closedon: NOW.toISOString(), sprx_closureeventon: NOW.toISOString(), sprx_referrernotifiedon: NOW.toISOString() });
+    expect(engagementRow()).toMatchObject({ sprx_closedon: closedAt.toISOString(), sprx_closureeventon: NOW.toISOString(), sprx_referrernotifiedon: NOW.toISOString() });
     // Both claims were conditional on the row's etag.
     const claims = patches("sprx_engagements(").filter((p) => p.headers["if-match"] !== "*");
     expect(claims).toHaveLength(2);
@@ -422,6 +423,19 @@ describe("6 after closure", () => {
     await afterClosure();
     expect(h.dataverse.actions).toHaveLength(1);
     expect(h.graph.sent).toEqual([]);
+  });
+
+  it("raises nothing for a closing update sent again hours later to a row already closed", async () => {
+    await afterClosure();
+    const resent = await h.deliver({
+      message: "Update", table: "sprx_engagement", id: ids.engagement, stage: 40, mode: 1,
+      target: { statecode: option(1) }, preImage: { statecode: option(1) }, postImage: { statecode: option(1) },
+      operationCreatedOn: new Date(closedAt.getTime() + 5 * 3600_000),
+      stepName: stepName("afterClosure", "Update", "sprx_engagement"),
+    });
+    expect(resent.status).toBe(200);
+    expect(h.dataverse.actions).toHaveLength(1);
+    expect(h.graph.sent).toHaveLength(1);
   });
 
   it("raises the event again for a later closure after a reopen", async () => {
