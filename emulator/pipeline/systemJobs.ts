@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Store } from "../storage/database";
+import { asText } from "../storage/text";
 import type { RegisteredStep } from "./registeredSteps";
 
 /**
@@ -101,7 +102,7 @@ export class SystemJobs {
     const chosen: StoredJob[] = [];
     const correlations = new Set<string>();
     for (const r of rows) {
-      const correlation = String(r.correlation ?? "");
+      const correlation = asText(r.correlation);
       if (chosen.length >= limit || busy(String(r.id), correlation) || correlations.has(correlation)) continue;
       correlations.add(correlation);
       chosen.push({ ...(JSON.parse(String(r.payload)) as Omit<StoredJob, "id" | "retryCount">), id: String(r.id), retryCount: Number(r.retrycount ?? 0) });
