@@ -24,6 +24,8 @@ export interface LocalDataverseOptions {
   readonly fiscalYearStartMonth?: number;
   readonly asyncRetries?: number;
   readonly asyncRetryDelayMs?: number;
+  /** How long a step may take to answer (60 s, as Dataverse). */
+  readonly deliveryTimeoutMs?: number;
   readonly now?: () => Date;
   /** What the Graph stand-in received, for the outbox page. */
   readonly sentMail?: () => readonly unknown[];
@@ -75,6 +77,7 @@ export function createLocalDataverse(options: LocalDataverseOptions = {}): Local
     organization: service.organization,
     asyncRetries: options.asyncRetries,
     asyncRetryDelayMs: options.asyncRetryDelayMs,
+    timeoutMs: options.deliveryTimeoutMs,
     withWriteLock: service.withWriteLock,
   });
   service.pipeline = pipeline;

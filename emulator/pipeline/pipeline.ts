@@ -28,6 +28,7 @@ export interface PipelineOptions {
    */
   readonly asyncRetries?: number;
   readonly asyncRetryDelayMs?: number;
+  /** How long a step may take to answer (Dataverse: 60 s); also how long an attempt a crash interrupted waits before it runs again. */
   readonly timeoutMs?: number;
   /** Serialises writes to the store with the operations' transactions. */
   readonly withWriteLock: <T>(work: () => T | Promise<T>) => Promise<T>;
@@ -105,7 +106,7 @@ export class Pipeline {
 
   /** On start: jobs a crash interrupted are ready again, and every waiting job runs. */
   resume(): void {
-    this.jobs.recover();
+    this.jobs.recover(Date.now() + (this.options.timeoutMs ?? SYNC_TIMEOUT_MS));
     this.wake();
   }
 

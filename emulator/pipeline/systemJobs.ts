@@ -71,10 +71,15 @@ export class SystemJobs {
     return id;
   }
 
-  /** After a crash: jobs that were in progress are ready again (steps are idempotent under redelivery); orphaned contexts go. */
-  recover(): void {
+  /**
+   * After a crash: jobs that were in progress wait until `until` and then run
+   * again (steps are idempotent under redelivery). The wait is the delivery
+   * timeout, so an attempt still running at the service finishes first rather
+   * than racing its redelivery. Orphaned contexts go.
+   */
+  recover(until: number): void {
     this.store.atomically(() => {
-      this.store.db.prepare(`UPDATE "asyncoperation" SET "statecode" = 0, "statuscode" = 0 WHERE "statecode" = 2`).run();
+      this.store.db.prepare(`UPDATE "asyncoperation" SET "statecode" = 1, "statuscode" = 10, "postponeuntil" = ? WHERE "statecode" = 2`).run(stampUp(until));
       this.store.db.prepare(`DELETE FROM "${PAYLOAD}" WHERE "id" NOT IN (SELECT "asyncoperationid" FROM "asyncoperation" WHERE "statecode" < 3)`).run();
     });
   }
