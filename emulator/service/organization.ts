@@ -7,6 +7,7 @@ import { type Row, type Store, isEntityReference } from "../storage/database";
 import { DataverseFault, faults } from "./faults";
 import { etagOf } from "./payload";
 import { asText } from "../storage/text";
+import { MAX_UNIT_MS, limitFaults } from "../guard";
 
 /**
  * Create, Update and Delete with the event pipeline around them. One request
@@ -16,6 +17,8 @@ import { asText } from "../storage/text";
  * are queued only after commit. Writes are serialised by an async lock, since
  * steps answer over HTTP while the transaction is open.
  */
+
+const EMPTY_GUID = "00000000-0000-0000-0000-000000000000";
 
 /** Dataverse stops a pipeline deeper than this. */
 export const MAX_DEPTH = 8;
@@ -73,10 +76,11 @@ export class OrganizationService {
       return this.store.asWriter(() => work(joined.nested(caller)));
     }
     return this.lock.run(async () => {
-      const unit = new UnitOfWork(this, caller);
+      const unit = new UnitOfWork(this, caller, undefined, Date.now() + MAX_UNIT_MS);
       this.current = unit;
       try {
         const result = await this.store.asWriter(() => work(unit));
+        unit.checkDeadline();
         unit.commit();
         // The async operations were written in the transaction; now that it committed they may run.
         if (unit.queued > 0) this.pipeline?.wake();
@@ -98,7 +102,12 @@ export class UnitOfWork {
   /** Synchronous steps being delivered now (their call backs may join). */
   awaitingSync = 0;
 
-  constructor(private readonly service: OrganizationService, private readonly caller: Caller, private readonly parent?: UnitOfWork) {}
+  constructor(private readonly service: OrganizationService, private readonly caller: Caller, private readonly parent?: UnitOfWork, private readonly deadline = Infinity) {}
+
+  /** A unit may not hold the write lock past its deadline (guard/limits.ts): it is rolled back instead. */
+  checkDeadline(): void {
+    if (Date.now() > this.root.deadline) throw limitFaults.unitTooLong();
+  }
 
   get correlationId(): string {
     return this.caller.correlationId;
@@ -135,7 +144,9 @@ export class UnitOfWork {
   async create(entity: EntityMetadata, attributes: Row): Promise<string> {
     const store = this.service.store;
     const idAttribute = entity.primaryIdAttribute;
+    this.checkDeadline();
     const requestedId = attributes[idAttribute];
+    if (requestedId === EMPTY_GUID) throw faults.invalidArgument(`The all-zero id ${EMPTY_GUID} cannot identify a ${entity.logicalName} record.`);
     const id = typeof requestedId === "string" ? requestedId.toLowerCase() : randomUUID();
     if (store.get(entity, id)) throw faults.duplicate(entity.logicalName);
     const target: Row = { ...attributes, [idAttribute]: id };
@@ -153,6 +164,7 @@ export class UnitOfWork {
 
   /** Updates a row; `ifMatch` is an etag (or "*") the row must still have. */
   async update(entity: EntityMetadata, id: string, changes: Row, ifMatch?: string): Promise<void> {
+    this.checkDeadline();
     const store = this.service.store;
     const before = this.service.retrieve(entity, id);
     if (ifMatch && ifMatch !== "*" && ifMatch !== etagOf(before)) throw faults.concurrency();
@@ -177,6 +189,7 @@ export class UnitOfWork {
   }
 
   async delete(entity: EntityMetadata, id: string, ifMatch?: string): Promise<void> {
+    this.checkDeadline();
     const store = this.service.store;
     const before = this.service.retrieve(entity, id);
     if (ifMatch && ifMatch !== "*" && ifMatch !== etagOf(before)) throw faults.concurrency();

@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => faults.close());
 
-const jobsCount = async () => Number((await faults.env.request("GET", "asyncoperations?$count=true&$top=1")).json["@odata.count"]);
+const jobsCount = async () => Number((await faults.env.request("GET", "asyncoperations?$count=true&$select=asyncoperationid")).json["@odata.count"]);
 const rollups = async (engagementId: string) =>
   (await faults.env.request("GET", `sprx_engagements(${engagementId})?$select=sprx_sessionsattended,sprx_lastsessionon`)).json;
 
