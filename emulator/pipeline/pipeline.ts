@@ -54,8 +54,8 @@ export function serialiseContext(context: Record<string, unknown>): string {
 }
 
 /** Async jobs delivered at once, and at most this many to one endpoint, so a hung endpoint cannot hold every slot. */
-const PARALLEL = 6;
-const PER_ENDPOINT = 3;
+const PARALLEL = 8;
+const PER_ENDPOINT = 6;
 const DEFAULT_RETRIES = 4;
 const DEFAULT_RETRY_DELAY_MS = 5_000;
 
