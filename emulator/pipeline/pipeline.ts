@@ -23,8 +23,13 @@ export interface PipelineOptions {
   /**
    * Retries of an async step whose endpoint answered 502/503/504 or could not
    * be reached: several, each after a longer wait (asyncRetryDelayMs, then
-   * twice that, and so on), as Dataverse's asynchronous service postpones a
-   * failed system job and tries it again later.
+   * twice that, and so on). Dataverse's asynchronous service keeps a failed
+   * system job with its RetryCount and PostponeUntil and runs it again later
+   * (https://learn.microsoft.com/power-apps/developer/data-platform/asynchronous-service);
+   * the number of retries before a job fails is a deployment setting,
+   * AsyncSettings.MaxRetries
+   * (https://learn.microsoft.com/previous-versions/dynamicscrm-2015/developers-guide/gg483093(v=crm.7)).
+   * Microsoft publishes no schedule for Dataverse online, so the doubling waits are this emulator's choice.
    */
   readonly asyncRetries?: number;
   readonly asyncRetryDelayMs?: number;
