@@ -46,8 +46,10 @@ export function refuseCaller(request: http.IncomingMessage, path: string): Datav
     const length = Number(header(request, "content-length") ?? 0);
     const hasBody = length > 0 || header(request, "transfer-encoding") !== undefined;
     const json = type.startsWith("application/json") || (path.endsWith("/$batch") && type.startsWith("multipart/mixed"));
-    // A body must be JSON; a write with no body (reset, delete, an action without parameters) from a browser must come with its own Origin.
-    if (hasBody && !json) return callerFaults.notJson();
+    // A Web API body must be JSON; the app may take a form, but only from its own pages (its own Origin).
+    const ownForm = !path.startsWith("/api/") && origin !== undefined;
+    if (hasBody && !json && !ownForm) return callerFaults.notJson();
+    // A write with no body (reset, delete, an action without parameters) from a browser must come from this origin.
     if (!hasBody && origin === undefined && site !== undefined && site !== "same-origin" && site !== "none") return callerFaults.crossSite();
   }
   return undefined;

@@ -101,7 +101,8 @@ export class Pipeline {
 
   /** Writes an async step's system job; called inside the transaction of the operation that queues it. */
   persist(job: AsyncJob): void {
-    if (!this.stopped) this.jobs.persist(job);
+    // Even while stopping: the job commits with its write and runs after the next start.
+    this.jobs.persist(job);
   }
 
   /** Picks up committed jobs (after a commit, a retry falling due, or on start). */
