@@ -188,7 +188,7 @@ export class Pipeline {
       run.completedOn = await this.options.withWriteLock(() => this.jobs.completed(job.id, { ok: false, canceled: true, retryCount: job.retryCount, error: run.error, autoDelete: false }));
       return;
     }
-    await this.options.withWriteLock(() => this.jobs.started(job.id));
+    await this.options.withWriteLock(() => this.store.relaxed(() => this.jobs.started(job.id)));
     run.status = "inProgress";
     run.attempts = job.retryCount + 1;
     const answer = await this.post(step, job.context, job.correlationId, job.depth, job.entityName, job.message);
@@ -200,12 +200,12 @@ export class Pipeline {
       const delay = (this.options.asyncRetryDelayMs ?? DEFAULT_RETRY_DELAY_MS) * 2 ** job.retryCount;
       run.status = "waiting";
       run.error = failureText(answer);
-      await this.options.withWriteLock(() => this.jobs.postponed(job.id, job.retryCount + 1, Date.now() + delay, run.error ?? ""));
+      await this.options.withWriteLock(() => this.store.relaxed(() => this.jobs.postponed(job.id, job.retryCount + 1, Date.now() + delay, run.error ?? "")));
       return;
     }
     run.status = ok ? "succeeded" : "failed";
     run.error = ok ? undefined : failureText(answer);
-    run.completedOn = await this.options.withWriteLock(() => this.jobs.completed(job.id, { ok, retryCount: job.retryCount, error: run.error, autoDelete: step.asyncAutoDelete }));
+    run.completedOn = await this.options.withWriteLock(() => this.store.relaxed(() => this.jobs.completed(job.id, { ok, retryCount: job.retryCount, error: run.error, autoDelete: step.asyncAutoDelete })));
   }
 
   private async post(step: RegisteredStep, context: Record<string, unknown>, correlationId: string, depth: number, entityName: string, message: string): Promise<{ status: number; text: string }> {

@@ -81,6 +81,22 @@ export class Store {
     this.reader = new Database(file, { readonly: true });
   }
 
+  /**
+   * Runs bookkeeping writes (outside any transaction) without waiting for the
+   * disk: SQLite's WAL with synchronous=NORMAL still survives a process crash,
+   * and the next ordinary commit syncs these frames too. Only a power loss
+   * could lose them, and then a system job merely runs again.
+   */
+  relaxed<T>(work: () => T): T {
+    if (this.inTransaction || this.scratch) return work();
+    this.db.pragma("synchronous = NORMAL");
+    try {
+      return work();
+    } finally {
+      this.db.pragma("synchronous = FULL");
+    }
+  }
+
   /** Runs work as the owner of the open transaction: its reads see its own uncommitted writes. */
   asWriter<T>(work: () => T): T {
     return this.writerScope.run(true, work);
