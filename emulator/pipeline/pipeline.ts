@@ -73,6 +73,9 @@ export class Pipeline {
   private readonly runs = new Map<string, { -readonly [K in keyof AsyncRun]: AsyncRun[K] }>();
   private timer?: NodeJS.Timeout;
   private stopped = false;
+  private pumpScheduled = false;
+  /** Whether a postponed job may be waiting (after a retriable failure or a recovery), so the timer needs looking at. */
+  private postponed = true;
 
   constructor(private readonly store: Store, private readonly options: PipelineOptions) {
     this.jobs = new SystemJobs(store);
@@ -105,9 +108,14 @@ export class Pipeline {
     this.jobs.persist(job);
   }
 
-  /** Picks up committed jobs (after a commit, a retry falling due, or on start). */
+  /** Picks up committed jobs (after a commit, a retry falling due, or on start); many wakes in one turn make one look. */
   wake(): void {
-    queueMicrotask(() => this.pump());
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
   }
 
   /** On start: jobs a crash interrupted are ready again, and every waiting job runs. */
@@ -141,7 +149,7 @@ export class Pipeline {
   }
 
   private settle(): void {
-    if (!this.isIdle()) return;
+    if (this.idleWaiters.length === 0 || !this.isIdle()) return;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
@@ -149,6 +157,7 @@ export class Pipeline {
 
   private pump(): void {
     if (this.stopped) return this.settle();
+    if (this.running.size >= PARALLEL) return;
     const now = Date.now();
     for (const endpoint of this.jobs.dueEndpoints(now)) {
       const free = Math.min(PARALLEL - this.running.size, PER_ENDPOINT - [...this.running.values()].filter((r) => r.endpoint === endpoint).length);
@@ -159,7 +168,7 @@ export class Pipeline {
         this.running.set(job.id, { endpoint, correlationId: job.correlationId });
         void this.runAsync(job).finally(() => {
           this.running.delete(job.id);
-          this.pump();
+          this.wake();
         });
       }
     }
@@ -169,10 +178,14 @@ export class Pipeline {
 
   /** Wakes up when the next postponed job falls due. */
   private schedule(): void {
+    if (!this.postponed || this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     const due = this.jobs.nextDue();
-    if (due === undefined || this.stopped) return;
+    if (due === undefined) {
+      this.postponed = false;
+      return;
+    }
     this.timer = setTimeout(() => this.pump(), Math.max(0, due - Date.now()));
     this.timer.unref();
   }
@@ -200,6 +213,7 @@ export class Pipeline {
       const delay = (this.options.asyncRetryDelayMs ?? DEFAULT_RETRY_DELAY_MS) * 2 ** job.retryCount;
       run.status = "waiting";
       run.error = failureText(answer);
+      this.postponed = true;
       await this.options.withWriteLock(() => this.store.relaxed(() => this.jobs.postponed(job.id, job.retryCount + 1, Date.now() + delay, run.error ?? "")));
       return;
     }

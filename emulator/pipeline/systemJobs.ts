@@ -50,7 +50,9 @@ const stampUp = (time: number) => stamp(Math.ceil(time / 1000) * 1000);
 
 export class SystemJobs {
   constructor(private readonly store: Store) {
+    // One row per job not yet completed (its context goes when it completes), so the queue's queries stay small however many jobs ran before.
     store.db.exec(`CREATE TABLE IF NOT EXISTS "${PAYLOAD}" ("id" TEXT PRIMARY KEY, "endpoint" TEXT NOT NULL, "payload" TEXT NOT NULL)`);
+    store.db.exec(`CREATE INDEX IF NOT EXISTS "ix_${PAYLOAD}_endpoint" ON "${PAYLOAD}" ("endpoint")`);
   }
 
   private get table() {
@@ -88,7 +90,7 @@ export class SystemJobs {
   dueEndpoints(now: number): string[] {
     return this.store
       .select(
-        `SELECT DISTINCT j."endpoint" AS endpoint FROM "${PAYLOAD}" j JOIN "asyncoperation" a ON a."asyncoperationid" = j."id"
+        `SELECT DISTINCT j."endpoint" AS endpoint FROM "${PAYLOAD}" j CROSS JOIN "asyncoperation" a ON a."asyncoperationid" = j."id"
           WHERE a."statecode" = 0 OR (a."statecode" = 1 AND a."postponeuntil" <= ?)`,
         [stampUp(now)],
       )
@@ -98,32 +100,39 @@ export class SystemJobs {
   /** Up to `limit` due jobs for one endpoint, oldest first, leaving out those `busy` says must wait. */
   due(endpoint: string, now: number, limit: number, busy: (id: string, correlationId: string) => boolean): StoredJob[] {
     const rows = this.store.select(
-      `SELECT j."id" AS id, j."payload" AS payload, a."retrycount" AS retrycount, a."correlationid" AS correlation FROM "${PAYLOAD}" j
-         JOIN "asyncoperation" a ON a."asyncoperationid" = j."id"
+      `SELECT j."id" AS id, a."retrycount" AS retrycount, a."correlationid" AS correlation
+         FROM "${PAYLOAD}" j CROSS JOIN "asyncoperation" a ON a."asyncoperationid" = j."id"
         WHERE j."endpoint" = ? AND (a."statecode" = 0 OR (a."statecode" = 1 AND a."postponeuntil" <= ?))
-        ORDER BY a.rowid LIMIT ?`,
+        ORDER BY j.rowid LIMIT ?`,
       [endpoint, stampUp(now), limit + 200],
     );
     const chosen: StoredJob[] = [];
     const correlations = new Set<string>();
     for (const r of rows) {
       const correlation = asText(r.correlation);
-      if (chosen.length >= limit || busy(String(r.id), correlation) || correlations.has(correlation)) continue;
+      if (chosen.length >= limit) break;
+      if (busy(String(r.id), correlation) || correlations.has(correlation)) continue;
+      // Only the chosen jobs' contexts are read.
+      const payload = this.store.select(`SELECT "payload" FROM "${PAYLOAD}" WHERE "id" = ?`, [r.id])[0]?.payload;
+      if (typeof payload !== "string") continue;
       correlations.add(correlation);
-      chosen.push({ ...(JSON.parse(String(r.payload)) as Omit<StoredJob, "id" | "retryCount">), id: String(r.id), retryCount: Number(r.retrycount ?? 0) });
+      chosen.push({ ...(JSON.parse(payload) as Omit<StoredJob, "id" | "retryCount">), id: String(r.id), retryCount: Number(r.retrycount ?? 0) });
     }
     return chosen;
   }
 
   /** When the next postponed job falls due, if any. */
   nextDue(): number | undefined {
-    const row = this.store.select(`SELECT MIN("postponeuntil") AS due FROM "asyncoperation" WHERE "statecode" = 1`, [])[0];
+    const row = this.store.select(
+      `SELECT MIN(a."postponeuntil") AS due FROM "${PAYLOAD}" j CROSS JOIN "asyncoperation" a ON a."asyncoperationid" = j."id" WHERE a."statecode" = 1`,
+      [],
+    )[0];
     return typeof row?.due === "string" ? Date.parse(row.due) : undefined;
   }
 
   /** Jobs not yet completed (committed rows only). */
   pending(): number {
-    return Number(this.store.select(`SELECT COUNT(*) AS n FROM "${PAYLOAD}" j JOIN "asyncoperation" a ON a."asyncoperationid" = j."id" WHERE a."statecode" < 3`, [])[0]?.n ?? 0);
+    return Number(this.store.select(`SELECT COUNT(*) AS n FROM "${PAYLOAD}"`, [])[0]?.n ?? 0);
   }
 
   started(id: string): void {
