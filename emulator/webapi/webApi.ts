@@ -84,9 +84,12 @@ export class WebApi {
   /** The operation's caller, depth and correlation, from the headers a step's call carries. */
   caller(headers: ApiRequest["headers"]): Caller {
     const impersonated = headers["mscrmcallerid"];
-    const correlationHeader = headers["x-ms-correlation-request-id"];
-    const correlationId = correlationHeader && isGuid(correlationHeader) ? correlationHeader.toLowerCase() : randomUUID();
-    const depth = (this.pipeline.depthOfDelivery(correlationId) ?? 0) + 1;
+    // A caller's correlation id counts only when it is one this Dataverse minted and is delivering to a step now
+    // (the step calling back); any other request gets a fresh one, so no header joins another request's work.
+    const correlationHeader = headers["x-ms-correlation-request-id"]?.toLowerCase();
+    const delivering = correlationHeader && isGuid(correlationHeader) ? this.pipeline.depthOfDelivery(correlationHeader) : undefined;
+    const correlationId = delivering !== undefined && correlationHeader ? correlationHeader : randomUUID();
+    const depth = (delivering ?? 0) + 1;
     const userId = impersonated && isGuid(impersonated) ? impersonated.toLowerCase() : this.options.defaultUserId();
     const bypass = bypassOf(headers, userId === this.options.defaultUserId());
     return { userId, correlationId, depth, ...(bypass ? { bypass } : {}) };
@@ -206,6 +209,7 @@ export class WebApi {
 
   async create(entity: EntityMetadata, request: ApiRequest, options: ReadonlyMap<string, string>, annotations: AnnotationChoice, unit?: UnitOfWork): Promise<ApiResponse> {
     const body = parseJson(request.body, entity.logicalName);
+    this.validateRepresentation(entity, request.headers["prefer"], options);
     const caller = this.caller(request.headers);
     const id = await this.inUnit(caller, unit, (u) => deepCreate(u, this.store, entity, body));
     return this.written(entity, id, 201, request.headers["prefer"], options, annotations);
@@ -213,6 +217,7 @@ export class WebApi {
 
   private async patch(entity: EntityMetadata, id: string, request: ApiRequest, options: ReadonlyMap<string, string>, annotations: AnnotationChoice, unit?: UnitOfWork, keyValues: Row = {}): Promise<ApiResponse> {
     const row = rowFromPayload(this.store.metadata, entity, resolveAlternateKeyBinds(this.store, parseJson(request.body, entity.logicalName)));
+    this.validateRepresentation(entity, request.headers["prefer"], options);
     for (const [column, value] of Object.entries(keyValues)) {
       const given = row[column];
       if (given !== undefined && JSON.stringify(given) !== JSON.stringify(value)) throw faults.payload(entity.logicalName, `'${column}' is part of the alternate key in the URL and cannot be changed to another value.`);
@@ -233,6 +238,11 @@ export class WebApi {
       return 200;
     });
     return this.written(entity, id, status, request.headers["prefer"], options, annotations);
+  }
+
+  /** A bad $select on a write asking for the representation is refused before anything is written, so a retry cannot duplicate it. */
+  private validateRepresentation(entity: EntityMetadata, prefer: string | undefined, options: ReadonlyMap<string, string>): void {
+    if (/return=representation/i.test(prefer ?? "")) parseCollectionQuery(this.store.metadata, entity, options);
   }
 
   written(entity: EntityMetadata, id: string, status: number, prefer: string | undefined, options: ReadonlyMap<string, string>, annotations: AnnotationChoice): ApiResponse {
