@@ -2,7 +2,7 @@ import type { Store } from "../storage/database";
 import { escapeHtml } from "../shell/html";
 import { chartHtml, queryChart } from "./chart";
 import type { UserSettings } from "./format";
-import { type GridRequest, gridHtml, queryGrid, quickFindView } from "./grid";
+import { type GridRequest, gridHtml, queryGrid, quickFindOf } from "./grid";
 import type { ShippedSolution, ShippedView } from "./shipped";
 
 /**
@@ -44,7 +44,7 @@ export function entityListBody(store: Store, solution: ShippedSolution, input: E
   const picker = `<form class="view-picker" method="get" action="/main.aspx">${hidden("appid", input.appId)}${hidden("pagetype", "entitylist")}${hidden("etn", input.table)}
 <label for="viewid">View</label><select id="viewid" name="viewid">${views.map((v) => `<option value="${v.id}"${v.id === view.id ? " selected" : ""}>${escapeHtml(v.name)}</option>`).join("")}</select>
 <button type="submit">Show view</button></form>`;
-  const quick = quickFindView(solution, input.table);
+  const quick = quickFindOf(solution, input.table);
   const search = quick
     ? `<form class="quick-find" role="search" method="get" action="/main.aspx">${hidden("appid", input.appId)}${hidden("pagetype", "entitylist")}${hidden("etn", input.table)}${hidden("viewid", view.id)}
 <label for="quickfind">Search this view</label><input id="quickfind" name="search" type="search" value="${escapeHtml(input.request.search ?? "")}" autocomplete="off">

@@ -49,7 +49,7 @@ export function editFetchXml(xml: string, edit: FetchEdit): string {
   if (edit.page) {
     fetch[":@"] = { ...(fetch[":@"] ?? {}), count: String(edit.page.size), page: String(edit.page.number), returntotalrecordcount: "true" };
   }
-  return builder.build(doc) as string;
+  return builder.build(doc);
 }
 
 /** The alias → table of every link-entity, for labelling "alias.column" cells. */

@@ -63,19 +63,38 @@ export function gridColumns(store: Store, solution: ShippedSolution, view: Shipp
     const attribute = entity?.attributes.get(name);
     if (!attribute) throw new Error(`The view "${view.name}" has a column "${cell.name}" that the table "${table}" does not have.`);
     const key = attribute.kind === "lookup" ? lookupValueName(name) : name;
-    return { name: cell.name, label: columnLabel(solution, table, name), width: cell.width, table, attribute, key: second ? `${first}.${key}` : key, sortable: !second };
+    // A linked table's column is labelled with its table, as Dynamics does: "Stage (Engagement)".
+    const label = second ? `${columnLabel(solution, table, name)} (${solution.tables.get(table) ?? table})` : columnLabel(solution, table, name);
+    return { name: cell.name, label, width: cell.width, table, attribute, key: second ? `${first}.${key}` : key, sortable: !second };
   });
 }
 
-export function quickFindView(solution: ShippedSolution, table: string): ShippedView | undefined {
-  return solution.views.find((v) => v.table === table && v.queryType === 4);
+/**
+ * The built-in tables' own quick-find views are the platform's, not the
+ * solution's (shipping one would replace the organisation's): the columns of
+ * Dataverse's "Quick Find Active Contacts" stand in for them here.
+ */
+const PLATFORM_QUICK_FIND: Readonly<Record<string, QuickFind>> = {
+  contact: { columns: ["fullname", "firstname", "lastname", "emailaddress1", "telephone1", "mobilephone"], base: [{ attribute: "statecode", operator: "eq", value: "0" }] },
+};
+
+export interface QuickFind {
+  readonly columns: readonly string[];
+  readonly base: readonly { attribute: string; operator: string; value?: string }[];
+}
+
+/** The table's quick find: the shipped quick-find view's columns and its own filter. */
+export function quickFindOf(solution: ShippedSolution, table: string): QuickFind | undefined {
+  const view = solution.views.find((v) => v.table === table && v.queryType === 4);
+  if (view) return { columns: quickFindColumns(view.fetchXml), base: quickFindBaseConditions(view.fetchXml) };
+  return PLATFORM_QUICK_FIND[table];
 }
 
 export function queryGrid(store: Store, solution: ShippedSolution, view: ShippedView, request: GridRequest, user: UserSettings, now: Date): GridData {
   const entity = store.metadata.require(view.table);
   const columns = gridColumns(store, solution, view);
-  const quick = quickFindView(solution, view.table);
-  const quickFind = quick ? quickFindColumns(quick.fetchXml) : [];
+  const quick = quickFindOf(solution, view.table);
+  const quickFind = quick?.columns ?? [];
   const sortColumn = columns.find((c) => c.sortable && c.name === request.sort);
   const size = request.pageSize ?? PAGE_SIZE;
   const page = Math.max(1, Math.floor(request.page ?? 1));
@@ -87,7 +106,7 @@ export function queryGrid(store: Store, solution: ShippedSolution, view: Shipped
     ...(search && quick ? { quickFind: { columns: quickFind, text: search } } : {}),
     conditions: [
       ...(request.parent ? [{ attribute: request.parent.lookup, operator: "eq", value: request.parent.id }] : []),
-      ...(search && quick ? quickFindBaseConditions(quick.fetchXml) : []),
+      ...(search && quick ? quick.base : []),
     ],
   };
   const result = runFetchXml(store, editFetchXml(view.fetchXml, edit), {

@@ -141,7 +141,7 @@ function readChart(file: string, table: string): ShippedChart {
 function readForm(file: string, table: string, kind: "main" | "dashboard"): ShippedForm {
   const root = read(file);
   const form = kind === "main" ? obj(obj(root.forms).systemform) : obj(root.Dashboard);
-  const formXml = kind === "main" ? text(form.form) : text(obj(form.FormXml).form);
+  const formXml = kind === "main" ? text(form.form) : text(obj(obj(form.FormXml).forms).form);
   return { id: guid(form.formid ?? form.FormId), table, name: localized(form, "LocalizedNames", "LocalizedName") || table, kind, formXml };
 }
 
