@@ -27,7 +27,7 @@ export function dashboardBody(store: Store, solution: ShippedSolution, model: Fo
     if (!view) throw new FormRenderError(`The dashboard "${model.form.name}" shows the view ${cell.viewId}, which the solution does not ship.`);
     const data = queryGrid(store, solution, view, { pageSize: cell.recordsPerPage }, user, now);
     const more = `<p><a href="${escapeHtml(mainUrl({ appid: appId, pagetype: "entitylist", etn: view.table, viewid: view.id }))}">Open the view “${escapeHtml(view.name)}”</a></p>`;
-    return `<div class="component">${gridHtml(store, data, user, { caption: cell.label || view.name, appId, request: {} })}${more}</div>`;
+    return `<div class="component">${gridHtml(data, user, { caption: cell.label || view.name, appId, request: {} })}${more}</div>`;
   });
   return `<div class="dashboard">${components.join("\n")}</div>`;
 }

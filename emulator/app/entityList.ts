@@ -56,7 +56,7 @@ export function entityListBody(store: Store, solution: ShippedSolution, input: E
     ? `<aside class="chart-pane" aria-label="Charts">${charts.map((c, i) => chartHtml(queryChart(store, solution, c, input.user, input.now), `chart-${i}`)).join("")}</aside>`
     : "";
   const description = view.description ? `<p class="view-description">${escapeHtml(view.description)}</p>` : "";
-  const grid = gridHtml(store, data, input.user, { caption: view.name, appId: input.appId, baseParams: base, request: input.request });
+  const grid = gridHtml(data, input.user, { caption: view.name, appId: input.appId, baseParams: base, request: input.request });
   const body = `<div class="command-bar">${picker}${search}</div>${description}${searching}<div class="list-layout${charts.length ? " with-charts" : ""}"><section class="grid-pane" aria-label="${escapeHtml(view.name)}">${grid}</section>${chartPane}</div>`;
   return { title: `${tableName}: ${view.name}`, body };
 }

@@ -100,7 +100,7 @@ function fieldHtml(store: Store, solution: ShippedSolution, input: RecordFormInp
       const name = asText(record[`${key}@OData.Community.Display.V1.FormattedValue`]);
       const listId = `${id}-options`;
       const datalist = `<datalist id="${listId}">${options.map((o) => `<option value="${escapeHtml(o.name)}" data-id="${escapeHtml(o.id)}"></option>`).join("")}</datalist>`;
-      control = `<input ${common} type="text" role="combobox" list="${listId}" autocomplete="off" value="${escapeHtml(name)}" data-initial="${escapeHtml(raw)}" data-id="${escapeHtml(raw)}" data-navigation="${escapeHtml(navigation)}" data-target-set="${escapeHtml(targetEntity?.entitySetName ?? "")}" aria-describedby="${id}-hint"><span class="hint" id="${id}-hint">Type to search ${escapeHtml(solution.tables.get(target) ?? target)} records.</span>${datalist}`;
+      control = `<input ${common} type="text" list="${listId}" autocomplete="off" value="${escapeHtml(name)}" data-initial="${escapeHtml(raw)}" data-id="${escapeHtml(raw)}" data-navigation="${escapeHtml(navigation)}" data-target-set="${escapeHtml(targetEntity?.entitySetName ?? "")}" aria-describedby="${id}-hint"><span class="hint" id="${id}-hint">Type to search ${escapeHtml(solution.tables.get(target) ?? target)} records.</span>${datalist}`;
       break;
     }
     default: {
@@ -118,7 +118,7 @@ function subgridHtml(store: Store, solution: ShippedSolution, input: RecordFormI
   const nav = cell.relationship ? input.entity.collectionNavigations.get(cell.relationship) : undefined;
   const data = queryGrid(store, solution, view, { pageSize: cell.recordsPerPage, ...(nav ? { parent: { lookup: nav.lookup, id: input.id } } : {}) }, input.user, input.now);
   const all = `<p class="subgrid-more"><a href="${escapeHtml(mainUrl({ appid: input.appId, pagetype: "entitylist", etn: view.table, viewid: view.id }))}">Open the view “${escapeHtml(view.name)}”</a></p>`;
-  return `<div class="subgrid" role="group" aria-labelledby="sg-${escapeHtml(cell.id)}">${heading}${gridHtml(store, data, input.user, { caption: cell.label, appId: input.appId, request: {} })}${data.total > data.rows.length ? all : ""}</div>`;
+  return `<div class="subgrid" role="group" aria-labelledby="sg-${escapeHtml(cell.id)}">${heading}${gridHtml(data, input.user, { caption: cell.label, appId: input.appId, request: {} })}${data.total > data.rows.length ? all : ""}</div>`;
 }
 
 function cellHtml(store: Store, solution: ShippedSolution, input: RecordFormInput, cell: FormCellModel, record: Record<string, unknown>): string {

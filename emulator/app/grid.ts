@@ -51,6 +51,8 @@ export interface GridData {
   readonly page: number;
   readonly pageCount: number;
   readonly quickFind: readonly string[];
+  /** Tables with a shipped main form: only their records open (the others have no page in the app). */
+  readonly linkable: ReadonlySet<string>;
 }
 
 export function gridColumns(store: Store, solution: ShippedSolution, view: ShippedView): GridColumn[] {
@@ -117,24 +119,25 @@ export function queryGrid(store: Store, solution: ShippedSolution, view: Shipped
   const total = result.totalRecordCount ?? result.rows.length;
   return {
     view, entity, columns, quickFind, page,
+    linkable: new Set(solution.forms.filter((f) => f.kind === "main").map((f) => f.table)),
     rows: result.rows.map((r) => result.toJson(r, ALL_ANNOTATIONS)),
     total,
     pageCount: Math.max(1, Math.ceil(total / size)),
   };
 }
 
-function cellHtml(store: Store, data: GridData, column: GridColumn, row: Record<string, unknown>, user: UserSettings, appId: string | undefined): string {
+function cellHtml(data: GridData, column: GridColumn, row: Record<string, unknown>, user: UserSettings, appId: string | undefined): string {
   const text = formatValue(column.attribute, row, column.key, user);
   if (!text) return "";
   const primary = data.entity.primaryNameAttribute ?? data.view.jump;
-  if (column.name === primary || column.name === data.view.jump) {
+  if ((column.name === primary || column.name === data.view.jump) && data.linkable.has(data.view.table)) {
     const id = asText(row[data.entity.primaryIdAttribute]);
     return `<a href="${escapeHtml(mainUrl({ appid: appId, pagetype: "entityrecord", etn: data.view.table, id }))}">${escapeHtml(text)}</a>`;
   }
   if (column.attribute?.kind === "lookup") {
     const target = asText(row[`${column.key}@Microsoft.Dynamics.CRM.lookuplogicalname`]);
     const id = asText(row[column.key]);
-    if (target && id && store.metadata.entity(target)) return `<a href="${escapeHtml(mainUrl({ appid: appId, pagetype: "entityrecord", etn: target, id }))}">${escapeHtml(text)}</a>`;
+    if (target && id && data.linkable.has(target)) return `<a href="${escapeHtml(mainUrl({ appid: appId, pagetype: "entityrecord", etn: target, id }))}">${escapeHtml(text)}</a>`;
   }
   return escapeHtml(text);
 }
@@ -148,7 +151,7 @@ export interface GridRender {
 }
 
 /** The grid as an HTML table that becomes a list of cards on a narrow screen. */
-export function gridHtml(store: Store, data: GridData, user: UserSettings, render: GridRender): string {
+export function gridHtml(data: GridData, user: UserSettings, render: GridRender): string {
   const totalWidth = data.columns.reduce((sum, c) => sum + c.width, 0) || 1;
   const cols = data.columns.map((c) => `<col style="width:${((c.width / totalWidth) * 100).toFixed(2)}%">`).join("");
   const head = data.columns.map((c) => {
@@ -161,7 +164,7 @@ export function gridHtml(store: Store, data: GridData, user: UserSettings, rende
     return `<th scope="col"${ariaSort}><a class="sort" href="${escapeHtml(href)}">${escapeHtml(c.label)}<span class="visually-hidden">${hint}</span>${sorted ? `<span aria-hidden="true">${render.request.descending ? " ↓" : " ↑"}</span>` : ""}</a></th>`;
   }).join("");
   const body = data.rows.length
-    ? data.rows.map((row) => `<tr>${data.columns.map((c) => `<td data-label="${escapeHtml(c.label)}">${cellHtml(store, data, c, row, user, render.appId)}</td>`).join("")}</tr>`).join("\n")
+    ? data.rows.map((row) => `<tr>${data.columns.map((c) => `<td data-label="${escapeHtml(c.label)}">${cellHtml(data, c, row, user, render.appId)}</td>`).join("")}</tr>`).join("\n")
     : `<tr><td colspan="${data.columns.length}">No data available.</td></tr>`;
   const table = `<div class="grid-wrap"><table class="grid"><caption>${escapeHtml(render.caption)} <span class="count">(${data.total} ${data.total === 1 ? "record" : "records"})</span></caption><colgroup>${cols}</colgroup><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
   return table + pagingHtml(data, render);

@@ -51,8 +51,13 @@ export async function renderShell(context: ShellContext, method: string, rawUrl:
 
   if (path === "/outbox") {
     const events = store.businessEvents().map((e) => [escapeHtml(e.raisedOn), escapeHtml(e.name), `<code>${escapeHtml(JSON.stringify(e.parameters))}</code>`]);
-    const mail = context.sentMail().map((m) => [`<code>${escapeHtml(JSON.stringify(m).slice(0, 400))}</code>`]);
-    return html(200, page("Outbox", `${table("Business events", ["Raised", "Event", "Parameters"], events)}\n${table("Emails sent through Microsoft Graph", ["Request"], mail)}`));
+    const mail = context.sentMail().map((m) => {
+      // The recipients and subject first: the message body (the closure summary) would push them out of view.
+      const message = (m as { body?: { message?: { subject?: unknown; toRecipients?: { emailAddress?: { address?: unknown } }[] } } }).body?.message;
+      const to = (message?.toRecipients ?? []).map((r) => r.emailAddress?.address).filter(Boolean).join(", ");
+      return [escapeHtml(to), escapeHtml(message?.subject ?? ""), `<code>${escapeHtml(JSON.stringify(m).slice(0, 400))}</code>`];
+    });
+    return html(200, page("Outbox", `${table("Business events", ["Raised", "Event", "Parameters"], events)}\n${table("Emails sent through Microsoft Graph", ["To", "Subject", "Request"], mail)}`));
   }
 
   return html(404, page("Not found", "<p>There is no such page.</p>"));
