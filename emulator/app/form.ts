@@ -25,6 +25,7 @@ import type { ShippedSolution } from "./shipped";
 const ALL_ANNOTATIONS = annotationsFromPrefer('odata.include-annotations="*"');
 export const RECORD_SCRIPT = "/app/record-form.js";
 const LOOKUP_OPTION_LIMIT = 250;
+const BUILT_IN_TABLES: Readonly<Record<string, string>> = { systemuser: "User", team: "Team", businessunit: "Business Unit" };
 
 /** Columns the platform or the webhook service maintain: never editable on a form. */
 const SERVER_MAINTAINED_KINDS = new Set(["uniqueidentifier"]);
@@ -100,7 +101,7 @@ function fieldHtml(store: Store, solution: ShippedSolution, input: RecordFormInp
       const name = asText(record[`${key}@OData.Community.Display.V1.FormattedValue`]);
       const listId = `${id}-options`;
       const datalist = `<datalist id="${listId}">${options.map((o) => `<option value="${escapeHtml(o.name)}" data-id="${escapeHtml(o.id)}"></option>`).join("")}</datalist>`;
-      control = `<input ${common} type="text" list="${listId}" autocomplete="off" value="${escapeHtml(name)}" data-initial="${escapeHtml(raw)}" data-id="${escapeHtml(raw)}" data-navigation="${escapeHtml(navigation)}" data-target-set="${escapeHtml(targetEntity?.entitySetName ?? "")}" aria-describedby="${id}-hint"><span class="hint" id="${id}-hint">Type to search ${escapeHtml(solution.tables.get(target) ?? target)} records.</span>${datalist}`;
+      control = `<input ${common} type="text" list="${listId}" autocomplete="off" value="${escapeHtml(name)}" data-initial="${escapeHtml(raw)}" data-id="${escapeHtml(raw)}" data-navigation="${escapeHtml(navigation)}" data-target-set="${escapeHtml(targetEntity?.entitySetName ?? "")}" aria-describedby="${id}-hint"><span class="hint" id="${id}-hint">Type to search ${escapeHtml(solution.tables.get(target) ?? BUILT_IN_TABLES[target] ?? target)} records.</span>${datalist}`;
       break;
     }
     default: {
@@ -112,13 +113,13 @@ function fieldHtml(store: Store, solution: ShippedSolution, input: RecordFormInp
 }
 
 function subgridHtml(store: Store, solution: ShippedSolution, input: RecordFormInput, cell: Extract<FormCellModel, { kind: "subgrid" }>): string {
-  const heading = `<h4 class="subgrid-title" id="sg-${escapeHtml(cell.id)}">${escapeHtml(cell.label)}</h4>`;
   const view = solution.views.find((v) => v.id === cell.viewId);
   if (!view) throw new FormRenderError(`The grid "${cell.id}" shows a view the solution does not ship.`);
   const nav = cell.relationship ? input.entity.collectionNavigations.get(cell.relationship) : undefined;
   const data = queryGrid(store, solution, view, { pageSize: cell.recordsPerPage, ...(nav ? { parent: { lookup: nav.lookup, id: input.id } } : {}) }, input.user, input.now);
   const all = `<p class="subgrid-more"><a href="${escapeHtml(mainUrl({ appid: input.appId, pagetype: "entitylist", etn: view.table, viewid: view.id }))}">Open the view “${escapeHtml(view.name)}”</a></p>`;
-  return `<div class="subgrid" role="group" aria-labelledby="sg-${escapeHtml(cell.id)}">${heading}${gridHtml(data, input.user, { caption: cell.label, appId: input.appId, request: {} })}${data.total > data.rows.length ? all : ""}</div>`;
+  // The table's caption names the grid; the section heading above usually says the same.
+  return `<div class="subgrid">${gridHtml(data, input.user, { caption: cell.label, appId: input.appId, request: {} })}${data.total > data.rows.length ? all : ""}</div>`;
 }
 
 function cellHtml(store: Store, solution: ShippedSolution, input: RecordFormInput, cell: FormCellModel, record: Record<string, unknown>): string {

@@ -98,7 +98,7 @@ describe("drawing from the shipped XML", () => {
   it("draws every shipped chart with a title and data on the engagement list", () => {
     const page = render("/main.aspx?pagetype=entitylist&etn=sprx_engagement");
     for (const chart of solution.charts) expect(page?.body).toContain(`<figcaption id="chart-${solution.charts.indexOf(chart)}-caption">${chart.name}</figcaption>`);
-    expect(page?.body.match(/<rect /g)?.length ?? 0).toBeGreaterThan(0);
+    expect(page?.body?.match(/<rect /g)?.length ?? 0).toBeGreaterThan(0);
   });
 
   it("refuses a bad appid and an unknown dashboard plainly", () => {
