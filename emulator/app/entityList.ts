@@ -39,7 +39,7 @@ export function entityListBody(store: Store, solution: ShippedSolution, input: E
   const view = wanted ? views.find((v) => v.id === wanted) : defaultView(solution, input.table);
   if (!view) throw new AppNotFound(input.viewId ? `The table "${input.table}" has no public view with the id ${input.viewId}.` : `The table "${input.table}" has no public view.`);
   const data = queryGrid(store, solution, view, input.request, input.user, input.now);
-  const base = { appid: input.appId, pagetype: "entitylist", etn: input.table, viewid: view.id, search: input.request.search || undefined };
+  const base = { appid: input.appId, pagetype: "entitylist", etn: input.table, viewid: view.id, search: input.request.search || undefined, pagesize: input.request.pageSize ? String(input.request.pageSize) : undefined };
   const hidden = (name: string, value: string | undefined) => (value ? `<input type="hidden" name="${name}" value="${escapeHtml(value)}">` : "");
   const picker = `<form class="view-picker" method="get" action="/main.aspx">${hidden("appid", input.appId)}${hidden("pagetype", "entitylist")}${hidden("etn", input.table)}
 <label for="viewid">View</label><select id="viewid" name="viewid">${views.map((v) => `<option value="${v.id}"${v.id === view.id ? " selected" : ""}>${escapeHtml(v.name)}</option>`).join("")}</select>

@@ -47,6 +47,12 @@ function appAssets(): { css: string; script: string } {
   return assets;
 }
 
+/** Records per page, as the personal option offers (up to 250); the default 50 otherwise. */
+function pageSizeOf(value: string | null): number | undefined {
+  const size = Number(value);
+  return Number.isInteger(size) && size >= 1 && size <= 250 ? size : undefined;
+}
+
 const redirect = (location: string): ApiResponse => ({ status: 302, headers: { Location: location, "Cache-Control": "no-store" }, body: "" });
 
 /** The app's answer for this path, or undefined when it is not the app's (the shell then answers). */
@@ -76,7 +82,7 @@ export function renderApp(context: AppContext, rawUrl: string, html: (status: nu
       const { title, body } = entityListBody(context.store, solution, {
         table, appId, user, now,
         viewId: q.get("viewid") ?? undefined,
-        request: { sort: q.get("sort") ?? undefined, descending: q.get("desc") === "1", page: Number(q.get("page") ?? "1") || 1, search: q.get("search") ?? undefined },
+        request: { sort: q.get("sort") ?? undefined, descending: q.get("desc") === "1", page: Number(q.get("page") ?? "1") || 1, search: q.get("search") ?? undefined, pageSize: pageSizeOf(q.get("pagesize")) },
       });
       return html(200, appPage(solution, { title, body, appId, current: { entity: table } }));
     }
