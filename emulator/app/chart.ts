@@ -19,7 +19,8 @@ import type { ShippedChart, ShippedSolution } from "./shipped";
 const ALL_ANNOTATIONS = annotationsFromPrefer('odata.include-annotations="*"');
 const PALETTE = ["#3776c1", "#c53834", "#5f8a1e", "#7552a0", "#1f7f99", "#b35a00"];
 
-export interface ChartPoint { readonly category: string; readonly value: number }
+/** `value` is null where the aggregate has nothing to work on (an average of no values). */
+export interface ChartPoint { readonly category: string; readonly value: number | null }
 export interface ChartData { readonly chart: ShippedChart; readonly categoryLabel: string; readonly measureLabel: string; readonly points: readonly ChartPoint[] }
 
 type Node = Record<string, unknown>;
@@ -40,7 +41,7 @@ export function queryChart(store: Store, solution: ShippedSolution, chart: Shipp
   const measureAlias = chart.measureAliases[0] ?? "";
   const points = result.rows.map((r) => result.toJson(r, ALL_ANNOTATIONS)).map((row) => ({
     category: asText(row[`${chart.categoryAlias}@OData.Community.Display.V1.FormattedValue`] ?? row[chart.categoryAlias]) || "(blank)",
-    value: Number(row[measureAlias] ?? 0) || 0,
+    value: row[measureAlias] === null || row[measureAlias] === undefined ? null : Number(row[measureAlias]),
   }));
   const category = aliasColumn(chart.fetchXml, chart.categoryAlias);
   const measure = aliasColumn(chart.fetchXml, measureAlias);
@@ -69,32 +70,37 @@ export function chartHtml(data: ChartData, idPrefix: string): string {
   const plot = { left: 56, right: 12, top: 16, bottom: 72 };
   const innerW = width - plot.left - plot.right;
   const innerH = height - plot.top - plot.bottom;
-  const max = niceMax(Math.max(0, ...points.map((p) => p.value)));
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => max * f);
+  // Measures can be negative (a change in wellbeing): the axis then runs below zero.
+  const max = niceMax(Math.max(0, ...points.map((p) => p.value ?? 0)));
+  const lowest = Math.min(0, ...points.map((p) => p.value ?? 0));
+  const min = lowest < 0 ? -niceMax(-lowest) : 0;
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => min + (max - min) * f);
   const band = innerW / Math.max(1, points.length);
   const barW = Math.min(40, band * 0.75);
-  const y = (v: number) => plot.top + innerH - (v / max) * innerH;
+  const y = (v: number) => plot.top + innerH - ((v - min) / (max - min)) * innerH;
   const grid = ticks.map((t) => `<line x1="${plot.left}" x2="${width - plot.right}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" class="gridline"/><text x="${plot.left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end">${number.format(t)}</text>`).join("");
+  const shown = (p: ChartPoint) => (p.value === null ? "no value" : number.format(p.value));
   const bars = points.map((p, i) => {
     const x = plot.left + band * i + (band - barW) / 2;
-    const top = y(Math.max(0, p.value));
+    const top = y(Math.max(0, p.value ?? 0));
+    const bottom = y(Math.min(0, p.value ?? 0));
     const labelX = (x + barW / 2).toFixed(1);
-    return `<g><rect x="${x.toFixed(1)}" y="${top.toFixed(1)}" width="${barW.toFixed(1)}" height="${(plot.top + innerH - top).toFixed(1)}" fill="${PALETTE[0]}"><title>${escapeHtml(p.category)}: ${number.format(p.value)}</title></rect>` +
-      `<text x="${labelX}" y="${(top - 4).toFixed(1)}" text-anchor="middle" class="value">${number.format(p.value)}</text>` +
+    return `<g><rect x="${x.toFixed(1)}" y="${top.toFixed(1)}" width="${barW.toFixed(1)}" height="${(bottom - top).toFixed(1)}" fill="${PALETTE[0]}"><title>${escapeHtml(p.category)}: ${shown(p)}</title></rect>` +
+      `<text x="${labelX}" y="${((p.value ?? 0) < 0 ? bottom + 12 : top - 4).toFixed(1)}" text-anchor="middle" class="value">${p.value === null ? "–" : number.format(p.value)}</text>` +
       `<text x="${labelX}" y="${plot.top + innerH + 16}" text-anchor="end" transform="rotate(-30 ${labelX} ${plot.top + innerH + 16})">${escapeHtml(p.category.length > 22 ? `${p.category.slice(0, 21)}…` : p.category)}</text></g>`;
   }).join("");
   const titleId = `${idPrefix}-title`;
   const descId = `${idPrefix}-desc`;
-  const summary = points.length ? points.map((p) => `${p.category} ${number.format(p.value)}`).join(", ") : "no data";
+  const summary = points.length ? points.map((p) => `${p.category} ${shown(p)}`).join(", ") : "no data";
   const svg = `<svg class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${titleId} ${descId}" focusable="false">` +
     `<title id="${titleId}">${escapeHtml(chart.name)}</title><desc id="${descId}">${escapeHtml(`${data.measureLabel} by ${data.categoryLabel}: ${summary}.`)}</desc>` +
-    `<g class="axis">${grid}<line x1="${plot.left}" x2="${plot.left}" y1="${plot.top}" y2="${plot.top + innerH}"/><line x1="${plot.left}" x2="${width - plot.right}" y1="${plot.top + innerH}" y2="${plot.top + innerH}"/></g>` +
+    `<g class="axis">${grid}<line x1="${plot.left}" x2="${plot.left}" y1="${plot.top}" y2="${plot.top + innerH}"/><line x1="${plot.left}" x2="${width - plot.right}" y1="${y(0).toFixed(1)}" y2="${y(0).toFixed(1)}"/></g>` +
     `${bars}` +
     `<text class="axis-title" x="${plot.left + innerW / 2}" y="${height - 6}" text-anchor="middle">${escapeHtml(data.categoryLabel)}</text>` +
     `<text class="axis-title" x="14" y="${plot.top + innerH / 2}" text-anchor="middle" transform="rotate(-90 14 ${plot.top + innerH / 2})">${escapeHtml(data.measureLabel)}</text>` +
     `</svg>`;
   const rows = points.length
-    ? points.map((p) => `<tr><th scope="row">${escapeHtml(p.category)}</th><td>${number.format(p.value)}</td></tr>`).join("")
+    ? points.map((p) => `<tr><th scope="row">${escapeHtml(p.category)}</th><td>${shown(p)}</td></tr>`).join("")
     : `<tr><td colspan="2">No data available.</td></tr>`;
   const table = `<details class="chart-data"><summary>Data table: ${escapeHtml(chart.name)}</summary><table><thead><tr><th scope="col">${escapeHtml(data.categoryLabel)}</th><th scope="col">${escapeHtml(data.measureLabel)}</th></tr></thead><tbody>${rows}</tbody></table></details>`;
   const empty = points.length ? "" : `<p class="chart-empty">No data available.</p>`;

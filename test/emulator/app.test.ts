@@ -1,3 +1,4 @@
+import { chartHtml } from "../../emulator/app/chart";
 import { editFetchXml, quickFindColumns } from "../../emulator/app/fetchEdit";
 import { formatValue } from "../../emulator/app/format";
 import { FormRenderError, readFormXml } from "../../emulator/app/formXml";
@@ -99,6 +100,18 @@ describe("drawing from the shipped XML", () => {
     const page = render("/main.aspx?pagetype=entitylist&etn=sprx_engagement");
     for (const chart of solution.charts) expect(page?.body).toContain(`<figcaption id="chart-${solution.charts.indexOf(chart)}-caption">${chart.name}</figcaption>`);
     expect(page?.body?.match(/<rect /g)?.length ?? 0).toBeGreaterThan(0);
+  });
+
+  it("draws a negative measure below the zero line and says when a category has no value", () => {
+    const chart = solution.charts.find((c) => c.name === "Change in life satisfaction at closure");
+    const svg = chartHtml({ chart: chart!, categoryLabel: "Closure reason", measureLabel: "Avg (Life satisfaction change)", points: [{ category: "Goals met", value: 2 }, { category: "Disengaged", value: -1.5 }, { category: "Other", value: null }] }, "t");
+    const heights = [...svg.matchAll(/<rect [^>]*height="([\d.]+)"/g)].map((m) => Number(m[1]));
+    expect(heights[0]).toBeGreaterThan(0);
+    expect(heights[1]).toBeGreaterThan(0);
+    expect(heights[2]).toBe(0);
+    expect(svg).toContain("<td>-1.5</td>");
+    expect(svg).toContain("<th scope=\"row\">Other</th><td>no value</td>");
+    expect(svg).toContain("Disengaged -1.5, Other no value.");
   });
 
   it("refuses a bad appid and an unknown dashboard plainly", () => {
