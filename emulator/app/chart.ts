@@ -13,7 +13,7 @@ import type { ShippedChart, ShippedSolution } from "./shipped";
  * category and measure aliases pick the axes, and the presentation's series
  * type chooses columns or bars. The SVG has a title and description, labelled
  * axes and values on the bars, and the same figures follow as a table
- * (https://learn.microsoft.com/en-us/power-apps/developer/model-driven-apps/understand-charts-underlying-data-chart-representation).
+ * (https://learn.microsoft.com/en-gb/power-apps/developer/model-driven-apps/understand-charts-underlying-data-chart-representation).
  */
 
 const ALL_ANNOTATIONS = annotationsFromPrefer('odata.include-annotations="*"');

@@ -163,7 +163,7 @@ export function recordFormBody(store: Store, solution: ShippedSolution, input: R
     ? `<nav class="form-tabs" aria-label="Tabs">${input.model.tabs.map((t) => `<a href="#tab-${escapeHtml(t.name)}">${escapeHtml(t.label)}</a>`).join("")}</nav>`
     : "";
   const header = `<div class="form-header"><div><p class="entity">${escapeHtml(solution.tables.get(input.entity.logicalName) ?? input.entity.logicalName)} · ${escapeHtml(input.model.form.name)}</p><h1>${escapeHtml(name)}</h1></div>
-<form id="record-form" class="record-commands" data-entity-set="${escapeHtml(input.entity.entitySetName)}" data-id="${escapeHtml(input.id)}" data-etag="${escapeHtml(asText(record["@odata.etag"]))}"><button type="submit">Save</button><span class="save-status" role="status"></span></form></div>`;
+<form id="record-form" class="record-commands" data-entity-set="${escapeHtml(input.entity.entitySetName)}" data-id="${escapeHtml(input.id)}" data-etag="${escapeHtml(asText(record["@odata.etag"]))}" data-caller-id="${escapeHtml(input.user.userId)}"><button type="submit">Save</button><span class="save-status" role="status"></span></form></div>`;
   const dialog = `<dialog id="save-error" aria-labelledby="save-error-title"><h2 id="save-error-title">Business Process Error</h2><p id="save-error-message"></p><form method="dialog"><button type="submit">OK</button></form></dialog>`;
   const contactId = input.entity.logicalName === "contact" ? input.id : "";
   const wrapper = built ? `<div id="sprx-form" data-contact-id="${escapeHtml(contactId)}">${tabs}</div>` : `<div>${tabs}</div>`;

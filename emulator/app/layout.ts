@@ -5,7 +5,7 @@ import type { ShippedSolution } from "./shipped";
  * The model-driven app's frame: the app name, the site map's areas, groups and
  * subareas as navigation (the current page marked with aria-current), and the
  * page's main landmark. Links are model-driven URLs
- * (https://learn.microsoft.com/en-us/power-apps/developer/model-driven-apps/open-forms-views-dialogs-reports-url):
+ * (https://learn.microsoft.com/en-us/powerapps/developer/model-driven-apps/open-forms-views-dialogs-reports-url):
  * /main.aspx?pagetype=entitylist&etn=…&viewid=…, pagetype=entityrecord&etn=…&id=…, pagetype=dashboard&id=….
  */
 

@@ -73,6 +73,9 @@ export function renderApp(context: AppContext, rawUrl: string, html: (status: nu
   const q = url.searchParams;
   const appId = q.get("appid") ?? undefined;
   if (appId !== undefined && !isGuid(appId.replace(/[{}]/g, ""))) return html(400, appPage(solution, { title: "Bad request", body: "<p>The appid must be a GUID.</p>" }));
+  // appname (the app's unique name) opens the app too; it must be this app's.
+  const appName = q.get("appname");
+  if (appName !== null && appName !== solution.appUniqueName) return html(404, appPage(solution, { title: "Not found", body: `<p>There is no app named “${escapeHtml(appName)}” here; this one is “${escapeHtml(solution.appUniqueName)}”.</p>` }));
   const user = context.user ?? DEFAULT_USER;
   const now = context.now();
   const pageType = (q.get("pagetype") ?? "").toLowerCase();

@@ -116,6 +116,8 @@ describe("drawing from the shipped XML", () => {
 
   it("refuses a bad appid and an unknown dashboard plainly", () => {
     expect(render("/main.aspx?appid=nope&pagetype=dashboard")?.status).toBe(400);
+    expect(render("/main.aspx?appname=sprx_SocialPrescribing&pagetype=dashboard")?.status).toBe(200);
+    expect(render("/main.aspx?appname=msdyn_Other&pagetype=dashboard")?.status).toBe(404);
     expect(render("/main.aspx?pagetype=dashboard&id=00000000-0000-4000-8000-000000000000")?.status).toBe(404);
     expect(render("/main.aspx?pagetype=entityrecord&etn=sprx_engagement&id=00000000-0000-4000-8000-000000000000")?.status).toBe(404);
   });

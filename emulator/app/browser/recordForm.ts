@@ -4,7 +4,8 @@
  * changed columns in one Web API PATCH with the record's etag in If-Match, so
  * the pipeline's steps run as for any other client; a refusal is shown as
  * Dataverse shows it, in a dialog with the server's message. After a save it
- * waits for the local Dataverse's async steps and reloads the record.
+ * waits for the local Dataverse's async steps and reloads the record. It
+ * acts as the page's user (MSCRMCallerID, https://learn.microsoft.com/sv-se/previous-versions/dynamicscrm-2016/developers-guide/mt607702(v=crm.8)).
  */
 
 const API_PATH = "/api/data/v9.2/";
@@ -83,7 +84,9 @@ if (commands) {
       if (status) status.textContent = "Saving…";
       const response = await fetch(`${API_PATH}${commands.dataset.entitySet ?? ""}(${commands.dataset.id ?? ""})`, {
         method: "PATCH",
-        headers: { Accept: "application/json", "Content-Type": "application/json", "OData-Version": "4.0", "If-Match": commands.dataset.etag ?? "*" },
+        headers: { Accept: "application/json", "Content-Type": "application/json", "OData-Version": "4.0", "If-Match": commands.dataset.etag ?? "*",
+          // The save acts as the user the page was drawn for, as a model-driven app's requests do.
+          ...(commands.dataset.callerId ? { MSCRMCallerID: commands.dataset.callerId } : {}) },
         body: JSON.stringify(body),
       });
       if (!response.ok) {
