@@ -22,6 +22,7 @@ export function fetchColumns(fetchXml: string): { rootEntity: string | undefined
   const byTable = new Map<string, Set<string>>();
   /** A link-entity's alias → its table and the attributes it fetches (layout cells name them "alias.column"). */
   const linkAttributes = new Map<string, { table: string; attributes: Set<string> }>();
+  const onLinks: { alias: string; column: string | undefined }[] = [];
   const use = (table: string, column: string | undefined) => {
     if (!column) return;
     if (!byTable.has(table)) byTable.set(table, new Set());
@@ -29,7 +30,12 @@ export function fetchColumns(fetchXml: string): { rootEntity: string | undefined
   };
   const walkFilters = (table: string, node: Node) => {
     for (const filter of children(node, "filter")) {
-      for (const condition of children(filter, "condition")) use(table, attr(condition, "attribute"));
+      for (const condition of children(filter, "condition")) {
+        // A condition with entityname names a link-entity's column (resolved once every alias is known).
+        const named = attr(condition, "entityname");
+        if (named) onLinks.push({ alias: named, column: attr(condition, "attribute") });
+        else use(table, attr(condition, "attribute"));
+      }
       walkFilters(table, filter);
     }
   };
@@ -52,6 +58,7 @@ export function fetchColumns(fetchXml: string): { rootEntity: string | undefined
   const rootEntity = entity ? attr(entity, "name") : undefined;
   if (entity && rootEntity) walkEntity(rootEntity, entity);
   const rootAttributes = new Set((entity ? children(entity, "attribute") : []).map((a) => attr(a, "name") ?? ""));
+  for (const { alias, column } of onLinks) use(linkAttributes.get(alias)?.table ?? `(no link-entity aliased ${alias})`, column);
   return { rootEntity, byTable, rootAttributes, linkAttributes };
 }
 
