@@ -101,7 +101,7 @@ function fieldHtml(store: Store, solution: ShippedSolution, input: RecordFormInp
       const name = asText(record[`${key}@OData.Community.Display.V1.FormattedValue`]);
       const listId = `${id}-options`;
       const datalist = `<datalist id="${listId}">${options.map((o) => `<option value="${escapeHtml(o.name)}" data-id="${escapeHtml(o.id)}"></option>`).join("")}</datalist>`;
-      control = `<input ${common} type="text" list="${listId}" autocomplete="off" value="${escapeHtml(name)}" data-initial="${escapeHtml(raw)}" data-id="${escapeHtml(raw)}" data-navigation="${escapeHtml(navigation)}" data-target-set="${escapeHtml(targetEntity?.entitySetName ?? "")}" aria-describedby="${id}-hint"><span class="hint" id="${id}-hint">Type to search ${escapeHtml(solution.tables.get(target) ?? BUILT_IN_TABLES[target] ?? target)} records.</span>${datalist}`;
+      control = `<input ${common} type="text" list="${listId}" autocomplete="off" value="${escapeHtml(name)}" data-initial="${escapeHtml(raw)}" data-initial-name="${escapeHtml(name)}" data-navigation="${escapeHtml(navigation)}" data-target-set="${escapeHtml(targetEntity?.entitySetName ?? "")}" aria-describedby="${id}-hint"><span class="hint" id="${id}-hint">Type to search ${escapeHtml(solution.tables.get(target) ?? BUILT_IN_TABLES[target] ?? target)} records.</span>${datalist}`;
       break;
     }
     default: {

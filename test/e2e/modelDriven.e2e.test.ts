@@ -235,6 +235,35 @@ describe("record forms", () => {
     expect(await axeViolations(page)).toEqual([]);
   });
 
+  it("changes a lookup by typing to search, a multi-select choice and a whole number, in one save", async () => {
+    const active = await env.api("GET", "sprx_engagements?$select=sprx_engagementid,sprx_barriers&$filter=statecode eq 0 and _ownerid_value eq a11ce000-0000-4000-8000-000000000001&$top=1");
+    const [{ sprx_engagementid: id }] = active.json.value as { sprx_engagementid: string }[];
+    await page.goto(url(`/main.aspx?pagetype=entityrecord&etn=sprx_engagement&id=${id}`));
+    const owner = page.getByRole("combobox", { name: "Owner" });
+    await owner.fill("");
+    await owner.pressSequentially("Priya");
+    await owner.fill("Priya Hollis"); // the datalist's option, as choosing it from the list does
+    await page.getByRole("group", { name: "Barriers" }).getByRole("checkbox", { name: "Low confidence or fear of failure" }).check();
+    await page.getByRole("spinbutton", { name: "Planned sessions" }).fill("8");
+    await page.getByRole("button", { name: "Save" }).click();
+    await until("the lookup, the choices and the number are saved", async () => {
+      const saved = await env.api("GET", `sprx_engagements(${id})?$select=_ownerid_value,sprx_barriers,sprx_plannedsessions`);
+      return saved.json._ownerid_value === "a11ce000-0000-4000-8000-000000000002" && typeof saved.json.sprx_barriers === "string" && saved.json.sprx_barriers.length > 0 && saved.json.sprx_plannedsessions === 8;
+    });
+  });
+
+  it("refuses a name that is not one of the lookup's records, before sending anything", async () => {
+    const active = await env.api("GET", "sprx_engagements?$select=sprx_engagementid&$filter=statecode eq 0&$top=1");
+    const [{ sprx_engagementid: id }] = active.json.value as { sprx_engagementid: string }[];
+    await page.goto(url(`/main.aspx?pagetype=entityrecord&etn=sprx_engagement&id=${id}`));
+    await page.getByRole("combobox", { name: "Owner" }).fill("Nobody Known");
+    await page.getByRole("button", { name: "Save" }).click();
+    const dialog = page.getByRole("dialog", { name: "Invalid value" });
+    await dialog.getByText("“Nobody Known” is not a record you can choose for Owner. Choose one from the list.").waitFor();
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "hidden" });
+  });
+
   it("then a closure emails the referrer at the saved address, visible on /outbox", async () => {
     expect((await env.api("PATCH", `sprx_engagements(${engagementId})`, { statecode: 1, statuscode: 2 })).status).toBeLessThan(300);
     await env.idle();

@@ -13,7 +13,7 @@ const commands = document.getElementById("record-form") as HTMLFormElement | nul
 
 type Value = string | number | boolean | null | string[];
 
-function currentValue(element: HTMLElement): { value: Value; initial: string; changed: boolean } {
+function currentValue(element: HTMLElement): { value: Value; initial: string; changed: boolean; invalid?: boolean } {
   const kind = element.dataset.kind ?? "string";
   const initial = element.dataset.initial ?? "";
   if (kind === "multiselect") {
@@ -27,18 +27,22 @@ function currentValue(element: HTMLElement): { value: Value; initial: string; ch
     case "picklist": return { value: input.value === "" ? null : Number(input.value), initial, changed: input.value !== initial };
     case "datetime": return { value: input.value ? new Date(input.value).toISOString() : null, initial, changed: input.value !== initial };
     case "lookup": {
-      const list = input.list;
-      const match = list ? [...list.options].find((o) => o.value === input.value) : undefined;
-      const id = input.value === "" ? "" : match?.dataset.id ?? input.dataset.id ?? "";
-      return { value: id || null, initial, changed: id !== initial };
+      // The typed name must be one of the list's records, or still the record's current name.
+      const match = input.list ? [...input.list.options].find((o) => o.value === input.value) : undefined;
+      const unchanged = input.value === (input.dataset.initialName ?? "");
+      const id = input.value === "" ? "" : match?.dataset.id ?? (unchanged ? initial : "");
+      return { value: id || null, initial, changed: id !== initial, invalid: input.value !== "" && !id };
     }
     default: return { value: input.value === "" ? null : input.value, initial, changed: input.value !== initial };
   }
 }
 
-function showRefusal(message: string): void {
+/** Dynamics shows a server-side refusal as "Business Process Error"; the form's own checks get their own title. */
+function showRefusal(message: string, title = "Business Process Error"): void {
   const dialog = document.getElementById("save-error") as HTMLDialogElement | null;
   const text = document.getElementById("save-error-message");
+  const heading = document.getElementById("save-error-title");
+  if (heading) heading.textContent = title;
   if (!dialog || !text) {
     window.alert(message);
     return;
@@ -65,16 +69,17 @@ if (commands) {
       const body: Record<string, unknown> = {};
       for (const element of document.querySelectorAll<HTMLElement>("[data-field][data-kind]")) {
         if ((element as HTMLInputElement).readOnly) continue;
-        const { value, changed } = currentValue(element);
-        if (!changed) continue;
+        const { value, changed, invalid } = currentValue(element);
         const field = element.dataset.field ?? "";
-        if (element.dataset.kind === "lookup") {
+        if (invalid) {
           const input = element as HTMLInputElement;
-          if (value === null) body[`${element.dataset.navigation ?? field}@odata.bind`] = null;
-          else if (input.value && !(input.list && [...input.list.options].some((o) => o.value === input.value))) {
-            showRefusal(`“${input.value}” is not a record you can choose for ${input.labels?.[0]?.textContent?.replace("*", "").trim() ?? field}. Choose one from the list.`);
-            return;
-          } else body[`${element.dataset.navigation ?? field}@odata.bind`] = `/${element.dataset.targetSet ?? ""}(${String(value)})`;
+          showRefusal(`“${input.value}” is not a record you can choose for ${input.labels?.[0]?.textContent?.replace("*", "").trim() ?? field}. Choose one from the list.`, "Invalid value");
+          input.focus();
+          return;
+        }
+        if (!changed) continue;
+        if (element.dataset.kind === "lookup") {
+          body[`${element.dataset.navigation ?? field}@odata.bind`] = value === null ? null : `/${element.dataset.targetSet ?? ""}(${String(value)})`;
         } else body[field] = value;
       }
       if (Object.keys(body).length === 0) {
