@@ -3,7 +3,7 @@
  * engagements, supervisors' views and charts, in one site map.
  */
 import { DASHBOARDS } from "./dashboards";
-import { CONTACT_FORM, ENGAGEMENT_FORM } from "./forms";
+import { CONTACT_FORM, ENGAGEMENT_FORM, PERSON_ENGAGEMENTS_VIEW } from "./forms";
 import { ROLES } from "./security";
 import { CHARTS, PEOPLE_VIEWS, SUPERVISOR_VIEWS } from "./views";
 
@@ -39,9 +39,11 @@ export const SOCIAL_PRESCRIBING_APP: AppDeclaration = {
   name: "Social Prescribing",
   description: "Link workers' caseload of people and engagements, with supervisors' views of pacing, readiness to close and outcomes.",
   tables: ["contact", "sprx_engagement", "appointment", "sprx_goal", "sprx_closurecheck", "sprx_wellbeingscore"],
+  // Goals and sessions list no forms, so every form of theirs (main and quick create) is available in the app.
   // Dashboards are system forms too (component type 60).
   formIds: [CONTACT_FORM.formId, ENGAGEMENT_FORM.formId, ...DASHBOARDS.map((d) => d.formId)],
-  viewIds: [...SUPERVISOR_VIEWS, ...PEOPLE_VIEWS].map((v) => v.savedQueryId),
+  // The supervisor and people views, and the contact form's grid view (an app that lists views for a table offers only those).
+  viewIds: [...[...SUPERVISOR_VIEWS, ...PEOPLE_VIEWS].map((v) => v.savedQueryId), PERSON_ENGAGEMENTS_VIEW],
   chartIds: CHARTS.map((c) => c.savedQueryVisualizationId),
   roleIds: ROLES.map((r) => r.roleId),
   siteMap: {
