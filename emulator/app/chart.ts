@@ -1,5 +1,6 @@
 import { XMLParser } from "fast-xml-parser";
 import { runFetchXml } from "../fetchxml/fetchXml";
+import { withViewFilters } from "./fetchEdit";
 import { annotationsFromPrefer } from "../service/payload";
 import type { Store } from "../storage/database";
 import { asText } from "../storage/text";
@@ -36,8 +37,10 @@ function aliasColumn(fetchXml: string, alias: string): { name: string; aggregate
 
 const AGGREGATE_LABEL: Record<string, string> = { count: "Count:All", countcolumn: "Count", sum: "Sum", avg: "Avg", min: "Min", max: "Max" };
 
-export function queryChart(store: Store, solution: ShippedSolution, chart: ShippedChart, user: UserSettings, now: Date): ChartData {
-  const result = runFetchXml(store, chart.fetchXml, { dates: { now, timeZone: user.timeZone, fiscalYearStartMonth: 1 }, userId: user.userId, businessUnitId: user.businessUnitId });
+/** The chart's data; with `viewFetchXml`, only the records of that view (the chart pane beside a grid). */
+export function queryChart(store: Store, solution: ShippedSolution, chart: ShippedChart, user: UserSettings, now: Date, viewFetchXml?: string): ChartData {
+  const fetchXml = viewFetchXml ? withViewFilters(chart.fetchXml, viewFetchXml) : chart.fetchXml;
+  const result = runFetchXml(store, fetchXml, { dates: { now, timeZone: user.timeZone, fiscalYearStartMonth: 1 }, userId: user.userId, businessUnitId: user.businessUnitId });
   const measureAlias = chart.measureAliases[0] ?? "";
   const points = result.rows.map((r) => result.toJson(r, ALL_ANNOTATIONS)).map((row) => ({
     category: asText(row[`${chart.categoryAlias}@OData.Community.Display.V1.FormattedValue`] ?? row[chart.categoryAlias]) || "(blank)",

@@ -53,7 +53,7 @@ export function entityListBody(store: Store, solution: ShippedSolution, input: E
   const searching = input.request.search?.trim() ? `<p role="status">Showing records that begin with “${escapeHtml(input.request.search.trim())}”. <a href="/main.aspx?${new URLSearchParams({ ...(input.appId ? { appid: input.appId } : {}), pagetype: "entitylist", etn: input.table, viewid: view.id }).toString()}">Clear search</a></p>` : "";
   const charts = solution.charts.filter((c) => c.table === input.table);
   const chartPane = charts.length
-    ? `<aside class="chart-pane" aria-label="Charts">${charts.map((c, i) => chartHtml(queryChart(store, solution, c, input.user, input.now), `chart-${i}`)).join("")}</aside>`
+    ? `<aside class="chart-pane" aria-label="Charts of the records in ${escapeHtml(view.name)}">${charts.map((c, i) => chartHtml(queryChart(store, solution, c, input.user, input.now, view.fetchXml), `chart-${i}`)).join("")}</aside>`
     : "";
   const description = view.description ? `<p class="view-description">${escapeHtml(view.description)}</p>` : "";
   const grid = gridHtml(data, input.user, { caption: view.name, appId: input.appId, baseParams: base, request: input.request });

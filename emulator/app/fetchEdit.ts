@@ -100,3 +100,23 @@ export function quickFindBaseConditions(xml: string): { attribute: string; opera
   }
   return out;
 }
+
+/**
+ * A chart beside a view shows the view's records, as the chart pane does in
+ * Dynamics: the view's filters and link-entities (without their columns or
+ * orders, which an aggregate query cannot carry) are added to the chart's
+ * aggregate fetch.
+ */
+export function withViewFilters(chartFetchXml: string, viewFetchXml: string): string {
+  const entityOf = (doc: Ordered[]) => ((doc.find((n) => nameOf(n) === "fetch")?.fetch as Ordered[] | undefined) ?? []).find((n) => nameOf(n) === "entity");
+  const strip = (nodes: Ordered[]): Ordered[] => nodes
+    .filter((n) => !["attribute", "order", "all-attributes"].includes(nameOf(n)))
+    .map((n) => (nameOf(n) === "link-entity" ? { ...n, "link-entity": strip(n["link-entity"] as Ordered[]) } : n));
+  const chart = parser.parse(chartFetchXml) as Ordered[];
+  const chartEntity = entityOf(chart);
+  const viewEntity = entityOf(parser.parse(viewFetchXml) as Ordered[]);
+  if (!chartEntity || !viewEntity) return chartFetchXml;
+  const added = strip((viewEntity.entity as Ordered[]).filter((n) => nameOf(n) === "filter" || nameOf(n) === "link-entity"));
+  chartEntity.entity = [...(chartEntity.entity as Ordered[]), ...added];
+  return builder.build(chart);
+}

@@ -177,15 +177,22 @@ describe("charts and dashboards", () => {
       await page.goto(url(subArea.url ?? ""));
       for (const title of await page.locator("svg.chart > title").allTextContents()) onDashboards.add(title);
     }
+    // Beside a grid a chart counts that view's records, so each chart is found with data on one of its table's views.
     for (const chart of solution.charts) {
-      await page.goto(list(chart.table));
-      const figure = page.getByRole("figure", { name: chart.name });
-      const svg = figure.getByRole("img", { name: new RegExp(`^${chart.name}`) });
-      expect(await svg.locator(":scope > title").textContent()).toBe(chart.name);
-      expect(await svg.locator("text.axis-title").count()).toBe(2);
-      expect(await svg.locator("rect").count()).toBeGreaterThan(0);
-      await figure.getByText(`Data table: ${chart.name}`).click();
-      expect(await figure.locator("tbody tr").count()).toBeGreaterThan(0);
+      let drawnWithData = false;
+      for (const view of publicViews(solution, chart.table)) {
+        await page.goto(list(chart.table, view.id));
+        const figure = page.getByRole("figure", { name: chart.name });
+        const svg = figure.getByRole("img", { name: new RegExp(`^${chart.name}`) });
+        expect(await svg.locator(":scope > title").textContent()).toBe(chart.name);
+        expect(await svg.locator("text.axis-title").count()).toBe(2);
+        if ((await svg.locator("rect").count()) === 0) continue;
+        await figure.getByText(`Data table: ${chart.name}`).click();
+        expect(await figure.locator("tbody tr").count()).toBeGreaterThan(0);
+        drawnWithData = true;
+        break;
+      }
+      expect({ chart: chart.name, drawnWithData }).toEqual({ chart: chart.name, drawnWithData: true });
     }
     expect([...onDashboards].sort()).toEqual(["Active engagements by stage", "Change in life satisfaction at closure", "Closures this quarter by reason"]);
   });

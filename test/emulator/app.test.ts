@@ -96,8 +96,21 @@ describe("drawing from the shipped XML", () => {
     expect(form?.body).not.toContain("<img src=x");
   });
 
+  it("counts only the view's records in the chart beside it", () => {
+    const view = solution.views.find((v) => v.name === "Ready to close");
+    const page = render(`/main.aspx?pagetype=entitylist&etn=sprx_engagement&viewid=${view!.id}`)?.body ?? "";
+    const records = Number(/Ready to close <span class="count">\((\d+) records?\)/.exec(page)?.[1]);
+    const stageTable = /Data table: Active engagements by stage<\/summary>[\s\S]*?<tbody>([\s\S]*?)<\/tbody>/.exec(page)?.[1] ?? "";
+    const counted = [...stageTable.matchAll(/<td>(\d+)<\/td>/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+    expect(records).toBeGreaterThan(0);
+    expect(counted).toBe(records);
+    // Closed engagements are not in an active view: the closures chart beside it is empty.
+    expect(page).toMatch(/Data table: Closures by reason<\/summary>[\s\S]*?No data available/);
+  });
+
   it("draws every shipped chart with a title and data on the engagement list", () => {
-    const page = render("/main.aspx?pagetype=entitylist&etn=sprx_engagement");
+    const closed = solution.views.find((v) => v.name === "Closed this quarter");
+    const page = render(`/main.aspx?pagetype=entitylist&etn=sprx_engagement&viewid=${closed!.id}`);
     for (const chart of solution.charts) expect(page?.body).toContain(`<figcaption id="chart-${solution.charts.indexOf(chart)}-caption">${chart.name}</figcaption>`);
     expect(page?.body?.match(/<rect /g)?.length ?? 0).toBeGreaterThan(0);
   });
