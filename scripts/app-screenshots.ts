@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   fs.mkdirSync(OUT, { recursive: true });
   const dataDirectory = fs.mkdtempSync(path.join(os.tmpdir(), "sprx-shots-"));
   const local = await startLocalEnvironment({ port: 0, pluginPort: 0, dataDirectory, print: () => undefined });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--lang=en-GB"] });
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--lang=en-GB"], env: { ...process.env, LANG: "en_GB.UTF-8", LANGUAGE: "en_GB" } });
   try {
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 }, locale: "en-GB", timezoneId: "Europe/London" });
     const open = async (relative: string) => {

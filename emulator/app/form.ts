@@ -75,12 +75,16 @@ function fieldHtml(store: Store, solution: ShippedSolution, input: RecordFormInp
     case "boolean":
       control = `<input ${common} type="checkbox"${value === true ? " checked" : ""} data-initial="${value === true ? "true" : "false"}">`;
       break;
-    case "date":
-      control = `<input ${common} type="date" value="${escapeHtml(raw.slice(0, 10))}" data-initial="${escapeHtml(raw.slice(0, 10))}">`;
+    // Dates are typed and shown in the user's format (dd/MM/yyyy for en-GB), whatever the browser's own locale,
+    // as the model-driven date control does; the save script turns them back into ISO values.
+    case "date": {
+      const shown = formatValue(attribute, record, key, input.user);
+      control = `<input ${common} type="text" inputmode="numeric" autocomplete="off" value="${escapeHtml(shown)}" data-initial="${escapeHtml(shown)}" aria-describedby="${id}-format"><span class="hint" id="${id}-format">Format: dd/mm/yyyy</span>`;
       break;
+    }
     case "datetime": {
-      const local = raw ? new Intl.DateTimeFormat("sv-SE", { timeZone: input.user.timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }).format(new Date(raw)).replace(" ", "T") : "";
-      control = `<input ${common} type="datetime-local" value="${escapeHtml(local)}" data-initial="${escapeHtml(local)}">`;
+      const shown = formatValue(attribute, record, key, input.user);
+      control = `<input ${common} type="text" inputmode="numeric" autocomplete="off" value="${escapeHtml(shown)}" data-initial="${escapeHtml(shown)}" data-time-zone="${escapeHtml(input.user.timeZone)}" aria-describedby="${id}-format"><span class="hint" id="${id}-format">Format: dd/mm/yyyy hh:mm (UK time)</span>`;
       break;
     }
     case "picklist": {

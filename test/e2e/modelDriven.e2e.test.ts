@@ -23,6 +23,12 @@ const url = (relative: string) => `${env.local.url}${relative.replace(/^\//, "")
 const list = (etn: string, viewId?: string) => url(`/main.aspx?pagetype=entitylist&etn=${etn}${viewId ? `&viewid=${viewId}` : ""}`);
 const grid = () => page.locator("main table.grid").first();
 const noSidewaysScroll = () => page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+/** Save, then wait for the form to reload itself with what the server kept (the save script reloads once async steps are done). */
+async function saveAndWaitForReload(): Promise<void> {
+  const reloaded = page.waitForEvent("load");
+  await page.getByRole("button", { name: "Save" }).click();
+  await reloaded;
+}
 
 beforeAll(async () => {
   env = await startE2eEnvironment();
@@ -232,12 +238,11 @@ describe("record forms", () => {
 
     await page.getByRole("textbox", { name: "Referrer email" }).fill(NEW_EMAIL);
     await page.getByRole("checkbox", { name: "Consent to share outcome" }).check();
-    await page.getByRole("button", { name: "Save" }).click();
+    await saveAndWaitForReload();
     await until("the saved values come back from the server", async () => {
       const saved = await env.api("GET", `sprx_engagements(${engagementId})?$select=sprx_referreremail,sprx_consenttoshare`);
       return saved.json.sprx_referreremail === NEW_EMAIL && saved.json.sprx_consenttoshare === true;
     });
-    await page.waitForLoadState("load");
     await until("the form shows the saved email", async () => (await page.getByRole("textbox", { name: "Referrer email" }).inputValue()) === NEW_EMAIL);
     expect(await axeViolations(page)).toEqual([]);
   });
@@ -252,14 +257,19 @@ describe("record forms", () => {
     await owner.fill("Priya Hollis"); // the datalist's option, as choosing it from the list does
     await page.getByRole("group", { name: "Barriers" }).getByRole("checkbox", { name: "Low confidence or fear of failure" }).check();
     await page.getByRole("spinbutton", { name: "Planned sessions" }).fill("8");
-    await page.getByRole("button", { name: "Save" }).click();
-    await until("the lookup, the choices and the number are saved", async () => {
-      const saved = await env.api("GET", `sprx_engagements(${id})?$select=_ownerid_value,sprx_barriers,sprx_plannedsessions`);
-      return saved.json._ownerid_value === "a11ce000-0000-4000-8000-000000000002" && typeof saved.json.sprx_barriers === "string" && saved.json.sprx_barriers.length > 0 && saved.json.sprx_plannedsessions === 8;
+    // Dates are typed as the user's format shows them, dd/mm/yyyy, whatever the browser's locale.
+    const referral = page.getByRole("textbox", { name: /^Referral date/ });
+    expect(await referral.inputValue()).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
+    await referral.fill("01/10/2026");
+    await saveAndWaitForReload();
+    await until("the lookup, the choices, the number and the date are saved", async () => {
+      const saved = await env.api("GET", `sprx_engagements(${id})?$select=_ownerid_value,sprx_barriers,sprx_plannedsessions,sprx_referraldate`);
+      return saved.json._ownerid_value === "a11ce000-0000-4000-8000-000000000002" && typeof saved.json.sprx_barriers === "string" && saved.json.sprx_barriers.length > 0
+        && saved.json.sprx_plannedsessions === 8 && typeof saved.json.sprx_referraldate === "string" && saved.json.sprx_referraldate.startsWith("2026-10-01");
     });
   });
 
-  it("refuses a name that is not one of the lookup's records, before sending anything", async () => {
+  it("refuses a name that is not one of the lookup's records, and a day that does not exist, before sending anything", async () => {
     const active = await env.api("GET", "sprx_engagements?$select=sprx_engagementid&$filter=statecode eq 0&$top=1");
     const [{ sprx_engagementid: id }] = active.json.value as { sprx_engagementid: string }[];
     await page.goto(url(`/main.aspx?pagetype=entityrecord&etn=sprx_engagement&id=${id}`));
@@ -269,6 +279,11 @@ describe("record forms", () => {
     await dialog.getByText("“Nobody Known” is not a record you can choose for Owner. Choose one from the list.").waitFor();
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "hidden" });
+    await page.getByRole("combobox", { name: "Owner" }).fill("Alex Marlow");
+    await page.getByRole("textbox", { name: /^Referral date/ }).fill("31/02/2026");
+    await page.getByRole("button", { name: "Save" }).click();
+    await dialog.getByText("“31/02/2026” is not a valid Referral date", { exact: false }).waitFor();
+    await dialog.getByRole("button", { name: "OK" }).click();
   });
 
   it("then a closure emails the referrer at the saved address, visible on /outbox", async () => {

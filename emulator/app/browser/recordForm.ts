@@ -25,7 +25,14 @@ function currentValue(element: HTMLElement): { value: Value; initial: string; ch
     case "boolean": return { value: input.checked, initial, changed: String(input.checked) !== initial };
     case "integer": case "bigint": case "decimal": return { value: input.value === "" ? null : Number(input.value), initial, changed: input.value !== initial };
     case "picklist": return { value: input.value === "" ? null : Number(input.value), initial, changed: input.value !== initial };
-    case "datetime": return { value: input.value ? new Date(input.value).toISOString() : null, initial, changed: input.value !== initial };
+    case "date": {
+      const day = parseDay(input.value);
+      return { value: day, initial, changed: input.value.trim() !== initial, invalid: input.value.trim() !== "" && day === null };
+    }
+    case "datetime": {
+      const when = parseDateTime(input.value, input.dataset.timeZone ?? "Europe/London");
+      return { value: when, initial, changed: input.value.trim() !== initial, invalid: input.value.trim() !== "" && when === null };
+    }
     case "lookup": {
       // The typed name must be one of the list's records, or still the record's current name.
       const match = input.list ? [...input.list.options].find((o) => o.value === input.value) : undefined;
@@ -38,6 +45,33 @@ function currentValue(element: HTMLElement): { value: Value; initial: string; ch
 }
 
 /** Dynamics shows a server-side refusal as "Business Process Error"; the form's own checks get their own title. */
+/** dd/mm/yyyy → yyyy-mm-dd, or null when it is not a calendar day. */
+function parseDay(text: string): string | null {
+  const match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text.trim());
+  if (!match) return null;
+  const [day, month, year] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
+  return `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+}
+
+/** dd/mm/yyyy hh:mm in the user's time zone → ISO instant, or null. */
+function parseDateTime(text: string, timeZone: string): string | null {
+  const match = /^(\S+)\s+(\d{1,2}):(\d{2})$/.exec(text.trim());
+  const day = match ? parseDay(match[1]) : null;
+  if (!match || !day || Number(match[2]) > 23 || Number(match[3]) > 59) return null;
+  // The instant whose wall-clock time in the zone is the one typed (checked both sides of a clock change).
+  const wall = Date.parse(`${day}T${match[2].padStart(2, "0")}:${match[3]}:00Z`);
+  const offsetAt = (instant: number) => {
+    const parts = new Intl.DateTimeFormat("en-GB", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(new Date(instant));
+    const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+    return Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute")) - instant;
+  };
+  const first = wall - offsetAt(wall);
+  const instant = wall - offsetAt(first);
+  return new Date(instant).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
 function showRefusal(message: string, title = "Business Process Error"): void {
   const dialog = document.getElementById("save-error") as HTMLDialogElement | null;
   const text = document.getElementById("save-error-message");
@@ -73,7 +107,10 @@ if (commands) {
         const field = element.dataset.field ?? "";
         if (invalid) {
           const input = element as HTMLInputElement;
-          showRefusal(`“${input.value}” is not a record you can choose for ${input.labels?.[0]?.textContent?.replace("*", "").trim() ?? field}. Choose one from the list.`, "Invalid value");
+          const label = input.labels?.[0]?.textContent?.replace("*", "").trim() ?? field;
+          showRefusal(element.dataset.kind === "lookup"
+            ? `“${input.value}” is not a record you can choose for ${label}. Choose one from the list.`
+            : `“${input.value}” is not a valid ${label}. Use the format ${element.dataset.kind === "date" ? "dd/mm/yyyy" : "dd/mm/yyyy hh:mm"}.`, "Invalid value");
           input.focus();
           return;
         }
