@@ -11,6 +11,7 @@ import type { ShippedForm, ShippedSolution } from "./shipped";
  * that is not shipped fails the render with a message naming it.
  */
 
+/** The shipped XML (a form, dashboard or view) names something that does not exist: the page says what. */
 export class FormRenderError extends Error {}
 
 /** Control class ids of the form XML (the built-in controls a cell can hold). */

@@ -6,6 +6,7 @@ import { asText } from "../storage/text";
 import { escapeHtml } from "../shell/html";
 import { editFetchXml, type FetchEdit, linkedTables, quickFindBaseConditions, quickFindColumns } from "./fetchEdit";
 import { type UserSettings, columnLabel, formatValue } from "./format";
+import { FormRenderError } from "./formXml";
 import { mainUrl } from "./layout";
 import type { ShippedSolution, ShippedView } from "./shipped";
 
@@ -63,7 +64,7 @@ export function gridColumns(store: Store, solution: ShippedSolution, view: Shipp
     const name = second ?? first;
     const entity = store.metadata.entity(table);
     const attribute = entity?.attributes.get(name);
-    if (!attribute) throw new Error(`The view "${view.name}" has a column "${cell.name}" that the table "${table}" does not have.`);
+    if (!attribute) throw new FormRenderError(`The view "${view.name}" shows the column "${cell.name}", which the table "${table || view.table}" does not have.`);
     const key = attribute.kind === "lookup" ? lookupValueName(name) : name;
     // A linked table's column is labelled with its table, as Dynamics does: "Stage (Engagement)".
     const label = second ? `${columnLabel(solution, table, name)} (${solution.tables.get(table) ?? table})` : columnLabel(solution, table, name);

@@ -54,6 +54,14 @@ describe("a shipped form whose XML is wrong", () => {
     expect(drawn?.body).toContain('data-field="sprx_consent"');
   });
 
+  it("fails a view page whose layout names a column the table does not have, naming it", () => {
+    const view = solution.views.find((v) => v.name === "Ready to close");
+    const broken: ShippedSolution = { ...solution, views: solution.views.map((v) => (v.id === view!.id ? { ...v, cells: [...v.cells, { name: "sprx_nosuchcolumn", width: 100 }] } : v)) };
+    const page = render(`/main.aspx?pagetype=entitylist&etn=sprx_engagement&viewid=${view!.id}`, broken);
+    expect(page?.status).toBe(500);
+    expect(page?.body).toContain("The view &quot;Ready to close&quot; shows the column &quot;sprx_nosuchcolumn&quot;");
+  });
+
   it("names a subgrid's view that the solution does not ship", () => {
     const broken = withFormXml("sprx_engagement", (xml) => xml.replace("{9d2b6c1e-5a7f-4e38-a0c4-7b3e1f5d8a92}", "{00000000-0000-4000-8000-00000000abcd}"));
     const form = broken.forms.find((f) => f.table === "sprx_engagement");
