@@ -66,12 +66,13 @@ describe("site map and model-driven URLs", () => {
 describe("views as grids", () => {
   const store = () => env.local.dataverse.store;
 
-  it("draws every shipped public view with display-name headers, en-GB dates and record links that open", async () => {
+  it("draws every shipped public view with display-name headers, en-GB dates and record links that open, without sideways scrolling", async () => {
     const tables = [...new Set(solution.views.map((v) => v.table))];
     for (const table of tables) {
       for (const view of publicViews(solution, table)) {
         const response = await page.goto(list(table, view.id));
         expect(response?.status()).toBe(200);
+        expect({ view: view.name, fits: await noSidewaysScroll() }).toEqual({ view: view.name, fits: true });
         const columns = gridColumns(store(), solution, view);
         const headers = (await grid().locator("thead th").allInnerTexts()).map((h) => h.replace(/[↑↓]/g, "").trim());
         expect(headers).toEqual(columns.map((c) => c.label));
