@@ -9,7 +9,11 @@
  * A dashboard holds at most six components by default (same page), so the
  * supervisor's picture is two dashboards: caseload and outcomes. In the
  * solution they are `<Dashboard>` elements (CustomizationsSolution.xsd,
- * DashboardsType) and, in the source layout, Dashboards/{id}.xml.
+ * DashboardsType) and, in the source layout, Dashboards/{id}.xml at the root, as
+ * SolutionPackager extracts of Microsoft's Industry Accelerator for Media show
+ * (repository craplets25-jpg/MediaEventsVenues-2.0.3.5, file
+ * .github/information-for-copilot/Agent_docs/MediaCommon_Industry-Accelerator-Media-2.0.3.5-Directory_Structure.md);
+ * the root element of that file (`<Dashboard>`) is not confirmed by an example.
  */
 import { stableGuid } from "./ids";
 import { CHARTS, SUPERVISOR_VIEWS } from "./views";
