@@ -232,7 +232,16 @@ describe("record forms", () => {
     await page.goto(url(`/main.aspx?pagetype=entityrecord&etn=sprx_engagement&id=${engagementId}`));
     await page.getByRole("heading", { level: 1, name: engagementName }).waitFor();
     // The shipped form's tabs, sections and fields, in order.
-    expect(await page.locator(".form-tab > h2").allInnerTexts()).toEqual(["Engagement", "Pacing and extension", "Closure"]);
+    const tabs = page.getByRole("tablist", { name: "Form tabs" }).getByRole("tab");
+    expect(await tabs.allInnerTexts()).toEqual(["Engagement", "Pacing and extension", "Closure"]);
+    // One tab at a time; the arrow keys move between them (the ARIA tabs pattern).
+    expect(await page.getByRole("tabpanel", { name: "Engagement" }).isVisible()).toBe(true);
+    await tabs.first().focus();
+    await page.keyboard.press("ArrowRight");
+    await page.getByRole("tabpanel", { name: "Pacing and extension" }).getByRole("group", { name: "Extension" }).waitFor();
+    expect(await page.getByRole("tabpanel", { name: "Engagement" }).isHidden()).toBe(true);
+    await page.keyboard.press("Home");
+    await page.getByRole("tabpanel", { name: "Engagement" }).waitFor();
     expect(await page.getByLabel("Stage", { exact: true }).getAttribute("readonly")).not.toBeNull();
     expect(await page.getByRole("spinbutton", { name: "Planned sessions" }).getAttribute("max")).toBe("52");
     await page.getByRole("combobox", { name: "Person" }).waitFor();
@@ -318,6 +327,7 @@ describe("record forms", () => {
     expect(page.url()).toContain(`pagetype=entityrecord&etn=contact&id=${contactid}`);
     await page.getByRole("heading", { level: 1, name: fullname }).waitFor();
     for (const region of ["Six-appointment tracker", "Stage guidance", "Closure checklist"]) await page.getByRole("region", { name: region }).waitFor();
+    await page.getByRole("tab", { name: "Details" }).click();
     await page.locator(".subgrid table.grid caption", { hasText: "Engagements" }).waitFor();
     expect(env.browserProblems).toEqual([]);
   });

@@ -111,6 +111,7 @@ if (commands) {
           showRefusal(element.dataset.kind === "lookup"
             ? `“${input.value}” is not a record you can choose for ${label}. Choose one from the list.`
             : `“${input.value}” is not a valid ${label}. Use the format ${element.dataset.kind === "date" ? "dd/mm/yyyy" : "dd/mm/yyyy hh:mm"}.`, "Invalid value");
+          revealTabOf(input);
           input.focus();
           return;
         }
@@ -145,4 +146,60 @@ if (commands) {
       window.location.reload();
     })();
   });
+}
+
+/**
+ * Tabs: without script every tab is shown in order under a list of links; with
+ * it, one tab at a time as a model-driven form shows them, chosen from a tab
+ * list (arrow keys, Home and End move between tabs, as the ARIA tabs pattern
+ * asks: https://www.w3.org/WAI/ARIA/apg/patterns/tabs/).
+ */
+const tabLinks = document.querySelector<HTMLElement>("nav.form-tabs");
+const panels = [...document.querySelectorAll<HTMLElement>("section.form-tab")];
+let selectTab: (index: number, focus: boolean) => void = () => undefined;
+if (tabLinks && panels.length > 1) {
+  const list = document.createElement("div");
+  list.setAttribute("role", "tablist");
+  list.setAttribute("aria-label", "Form tabs");
+  list.className = "form-tabs";
+  const buttons = panels.map((panel) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "form-tab-button";
+    button.setAttribute("role", "tab");
+    button.id = `${panel.id}-tab`;
+    button.setAttribute("aria-controls", panel.id);
+    button.textContent = panel.querySelector("h2")?.textContent ?? "";
+    panel.setAttribute("role", "tabpanel");
+    panel.setAttribute("aria-labelledby", button.id);
+    list.append(button);
+    return button;
+  });
+  selectTab = (index, focus) => {
+    buttons.forEach((button, i) => {
+      button.setAttribute("aria-selected", String(i === index));
+      button.tabIndex = i === index ? 0 : -1;
+      panels[i].hidden = i !== index;
+    });
+    if (focus) buttons[index].focus();
+  };
+  buttons.forEach((button, index) => {
+    button.addEventListener("click", () => selectTab(index, false));
+    button.addEventListener("keydown", (event) => {
+      const last = buttons.length - 1;
+      const next = { ArrowRight: index === last ? 0 : index + 1, ArrowLeft: index === 0 ? last : index - 1, Home: 0, End: last }[event.key];
+      if (next === undefined) return;
+      event.preventDefault();
+      selectTab(next, true);
+    });
+  });
+  tabLinks.replaceWith(list);
+  const fromHash = panels.findIndex((panel) => `#${panel.id}` === window.location.hash);
+  selectTab(Math.max(0, fromHash), false);
+}
+
+/** Shows the tab holding a field before it takes the focus (a refusal names a field on another tab). */
+function revealTabOf(element: HTMLElement): void {
+  const index = panels.findIndex((panel) => panel.contains(element));
+  if (index >= 0 && panels[index].hidden) selectTab(index, false);
 }
