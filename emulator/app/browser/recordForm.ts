@@ -44,7 +44,6 @@ function currentValue(element: HTMLElement): { value: Value; initial: string; ch
   }
 }
 
-/** Dynamics shows a server-side refusal as "Business Process Error"; the form's own checks get their own title. */
 /** dd/mm/yyyy → yyyy-mm-dd, or null when it is not a calendar day. */
 function parseDay(text: string): string | null {
   const match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text.trim());
@@ -72,6 +71,7 @@ function parseDateTime(text: string, timeZone: string): string | null {
   return new Date(instant).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
+/** Dynamics shows a server-side refusal as "Business Process Error"; the form's own checks get their own title. */
 function showRefusal(message: string, title = "Business Process Error"): void {
   const dialog = document.getElementById("save-error") as HTMLDialogElement | null;
   const text = document.getElementById("save-error-message");
