@@ -40,7 +40,9 @@ describe("the local environment", () => {
     const home = await get(url);
     expect(home.status).toBe(200);
     expect(home.text).toContain(contacts.value[0].fullname);
-    expect((await get(`${url}views`)).text).toContain("Ready to close (2)");
+    // /views opens the app's engagement views; "Ready to close" through its model-driven URL.
+    expect((await get(`${url}views`)).status).toBe(200);
+    expect((await get(`${url}main.aspx?pagetype=entitylist&etn=sprx_engagement&viewid=82574562-1fd8-457d-9ed8-8da61dce7058`)).text).toContain('Ready to close <span class="count">(2 records)</span>');
     expect((await get(`${url}outbox`)).status).toBe(200);
     expect(fs.statSync(path.join(dataDirectory, "webhook.key")).mode & 0o077).toBe(0);
 
