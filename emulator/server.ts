@@ -9,6 +9,7 @@ import { runBatch } from "./webapi/batch";
 import { API_ROOT, type ApiRequest, type ApiResponse, WebApi, faultResponse } from "./webapi/webApi";
 import { ensureFoundation, FOUNDATION } from "./seed/foundation";
 import { renderShell, type ShellContext } from "./shell/routes";
+import { LocalSecurity } from "./security";
 
 /**
  * The local Dataverse: the Web API, the event pipeline and the app shell on
@@ -29,6 +30,8 @@ export interface LocalDataverseOptions {
   readonly sentMail?: () => readonly unknown[];
   /** Controls built into out/controls, for the contact page. */
   readonly controlsDirectory?: string;
+  /** Bearer tokens this Dataverse accepts, each identifying one application user (the webhook service's). */
+  readonly bearerTokens?: ReadonlyMap<string, string>;
 }
 
 export interface LocalDataverse {
@@ -37,6 +40,7 @@ export interface LocalDataverse {
   readonly pipeline: Pipeline;
   readonly service: OrganizationService;
   readonly api: WebApi;
+  readonly security: LocalSecurity;
   /** http://127.0.0.1:<port>/ once listening. */
   url(): string;
   reset(): Promise<void>;
@@ -78,6 +82,8 @@ export function createLocalDataverse(options: LocalDataverseOptions = {}): Local
     withWriteLock: service.withWriteLock,
   });
   service.pipeline = pipeline;
+  const security = new LocalSecurity(store, { defaultUserId: () => FOUNDATION.adminUserId, bearerTokens: options.bearerTokens });
+  service.security = security;
 
   const url = (): string => {
     const address = server.address() as AddressInfo | null;
@@ -87,6 +93,7 @@ export function createLocalDataverse(options: LocalDataverseOptions = {}): Local
     baseUrl: () => `${url().slice(0, -1)}${API_ROOT}`,
     dates: () => ({ now: now(), timeZone: options.timeZone ?? "Europe/London", fiscalYearStartMonth: options.fiscalYearStartMonth ?? 1 }),
     defaultUserId: () => FOUNDATION.adminUserId,
+    security,
   });
 
   const reset = async (): Promise<void> => {
@@ -98,7 +105,7 @@ export function createLocalDataverse(options: LocalDataverseOptions = {}): Local
     });
   };
 
-  const shell: ShellContext = { store, api, pipeline, now, sentMail: options.sentMail ?? (() => []), controlsDirectory: options.controlsDirectory, reset };
+  const shell: ShellContext = { store, api, pipeline, security, now, sentMail: options.sentMail ?? (() => []), controlsDirectory: options.controlsDirectory, reset };
 
   const server = http.createServer((request, response) => {
     void (async () => {
@@ -115,7 +122,7 @@ export function createLocalDataverse(options: LocalDataverseOptions = {}): Local
           }
           return;
         }
-        send(response, await renderShell(shell, request.method ?? "GET", request.url ?? "/", body));
+        send(response, await renderShell(shell, request.method ?? "GET", request.url ?? "/", body, headersOf(request)));
       } catch (error) {
         send(response, faultResponse(error));
       }
@@ -128,6 +135,7 @@ export function createLocalDataverse(options: LocalDataverseOptions = {}): Local
     pipeline,
     service,
     api,
+    security,
     url,
     reset,
     async close() {

@@ -3,7 +3,7 @@
  * engagements, supervisors' views and charts, in one site map.
  */
 import { CONTACT_FORM, ENGAGEMENT_FORM } from "./forms";
-import { ROLES } from "./security";
+import { APP_ROLES } from "./security";
 import { CHARTS, SUPERVISOR_VIEWS } from "./views";
 
 export interface SiteMapSubArea {
@@ -39,7 +39,7 @@ export const SOCIAL_PRESCRIBING_APP: AppDeclaration = {
   formIds: [CONTACT_FORM.formId, ENGAGEMENT_FORM.formId],
   viewIds: SUPERVISOR_VIEWS.map((v) => v.savedQueryId),
   chartIds: CHARTS.map((c) => c.savedQueryVisualizationId),
-  roleIds: ROLES.map((r) => r.roleId),
+  roleIds: APP_ROLES.map((r) => r.roleId),
   siteMap: {
     areaId: "area_socialprescribing",
     areaTitle: "Social prescribing",

@@ -1,12 +1,11 @@
 import { SUPERVISOR_VIEWS } from "../../solution/views";
-import { runFetchXml } from "../fetchxml/fetchXml";
 import { lookupValueName } from "../metadata/metadata";
 import type { Pipeline } from "../pipeline/pipeline";
 import { isGuid } from "../query/conditions";
 import type { Store } from "../storage/database";
-import { FOUNDATION } from "../seed/foundation";
-import { annotationsFromPrefer, rowToJson } from "../service/payload";
-import type { ApiResponse, WebApi } from "../webapi/webApi";
+import type { LocalSecurity } from "../security";
+import { API_ROOT, type ApiResponse, type WebApi } from "../webapi/webApi";
+import { actingBanner, actingCookie, actingUser, chosenUser, type ShellUser } from "./actingUser";
 import { serveAsset } from "./assets";
 import { contactPage } from "./contactPage";
 import { CONTENT_SECURITY_POLICY, escapeHtml, page, table } from "./html";
@@ -21,9 +20,10 @@ export interface ShellContext {
   readonly sentMail: () => readonly unknown[];
   readonly controlsDirectory?: string;
   readonly reset: () => Promise<void>;
+  readonly security?: LocalSecurity;
 }
 
-const ALL_ANNOTATIONS = annotationsFromPrefer('odata.include-annotations="*"');
+type Headers = Readonly<Record<string, string | undefined>>;
 
 const html = (status: number, body: string): ApiResponse => ({
   status,
@@ -32,7 +32,32 @@ const html = (status: number, body: string): ApiResponse => ({
 });
 const json = (status: number, body: unknown): ApiResponse => ({ status, headers: { "Content-Type": "application/json; charset=utf-8" }, body: JSON.stringify(body) });
 
-export async function renderShell(context: ShellContext, method: string, rawUrl: string, _body: string): Promise<ApiResponse> {
+/** Every page as the person the shell acts as, with who that is (and a way to switch) in its header. */
+export async function renderShell(context: ShellContext, method: string, rawUrl: string, body: string, headers: Headers = {}): Promise<ApiResponse> {
+  const path = new URL(rawUrl, "http://localhost").pathname;
+  if (path === "/_shell/act-as" && method === "POST") {
+    const chosen = chosenUser(context.store, body);
+    if (!chosen) return json(400, { error: { code: "0x80040203", message: "Choose one of the listed users." } });
+    return { status: 303, headers: { Location: "/", "Set-Cookie": actingCookie(chosen) }, body: "" };
+  }
+  const acting = actingUser(context.store, headers);
+  const response = await route(context, method, rawUrl, acting);
+  if (!/^text\/html/.test(response.headers["Content-Type"] ?? "")) return response;
+  response.body = (response.body ?? "").replace("</nav></header>", `</nav>${actingBanner(context.store, acting)}</header>`);
+  response.headers["Set-Cookie"] = actingCookie(acting.id);
+  return response;
+}
+
+/** A Web API GET as the acting user, so the shell shows exactly what that person may see. */
+async function apiGet(context: ShellContext, acting: ShellUser, relative: string): Promise<{ status: number; json: Record<string, unknown> & { value?: Record<string, unknown>[] } }> {
+  const response = await context.api.handle({
+    method: "GET", url: `${API_ROOT}${relative}`, body: "",
+    headers: { cookie: `sprx_caller=${acting.id}`, prefer: 'odata.include-annotations="*"' },
+  });
+  return { status: response.status, json: JSON.parse(response.body ?? "{}") as Record<string, unknown> };
+}
+
+async function route(context: ShellContext, method: string, rawUrl: string, acting: ShellUser): Promise<ApiResponse> {
   const url = new URL(rawUrl, "http://localhost");
   const path = url.pathname;
   const { store } = context;
@@ -54,40 +79,36 @@ export async function renderShell(context: ShellContext, method: string, rawUrl:
   if (asset) return asset;
 
   if (path === "/") {
-    const rows = store.select(`SELECT "contactid", "fullname" FROM "contact" ORDER BY "lastname", "firstname"`, []);
+    const rows = (await apiGet(context, acting, "contacts?$select=contactid,fullname&$orderby=lastname,firstname")).json.value ?? [];
     const items = rows.map((r) => `<li><a href="/contacts/${escapeHtml(r.contactid)}">${escapeHtml(r.fullname)}</a></li>`).join("\n");
     return html(200, page("People", rows.length ? `<ul>${items}</ul>` : "<p>No people yet. POST /_emulator/reset loads the demo data.</p>"));
   }
 
   const contactMatch = /^\/contacts\/([0-9a-fA-F-]{36})$/.exec(path);
   if (contactMatch && isGuid(contactMatch[1])) {
-    const entity = store.metadata.require("contact");
-    const row = store.get(entity, contactMatch[1]);
-    if (!row) return html(404, page("Not found", "<p>There is no such person.</p>"));
-    const engagementEntity = store.metadata.require("sprx_engagement");
-    const engagements = store
-      .select(`SELECT * FROM "sprx_engagement" WHERE "sprx_contactid" = ? ORDER BY "sprx_referraldate" DESC`, [contactMatch[1].toLowerCase()])
-      .map((r) => rowToJson(store, engagementEntity, store.decode(engagementEntity, r), { annotations: ALL_ANNOTATIONS }));
-    return html(200, contactPage({ contact: rowToJson(store, entity, row, { annotations: ALL_ANNOTATIONS }), engagements, controlsDirectory: context.controlsDirectory }));
+    const id = contactMatch[1].toLowerCase();
+    const contact = await apiGet(context, acting, `contacts(${id})`);
+    if (contact.status === 404) return html(404, page("Not found", "<p>There is no such person.</p>"));
+    if (contact.status === 403) return html(403, page("No access", `<p>${escapeHtml(acting.name)} has no access to this person's record.</p>`));
+    const engagements = (await apiGet(context, acting, `sprx_engagements?$filter=_sprx_contactid_value eq ${id}&$orderby=sprx_referraldate desc`)).json.value ?? [];
+    return html(200, contactPage({ contact: contact.json, engagements, controlsDirectory: context.controlsDirectory }));
   }
 
   if (path === "/views") {
-    const sections = SUPERVISOR_VIEWS.map((view) => {
-      const result = runFetchXml(store, view.fetchXml, {
-        dates: { now: context.now(), timeZone: "Europe/London", fiscalYearStartMonth: 1 },
-        userId: FOUNDATION.adminUserId,
-        businessUnitId: FOUNDATION.businessUnitId,
-      });
-      const entity = result.entity;
-      const rows = result.rows.map((r) => {
-        const record = result.toJson(r, ALL_ANNOTATIONS);
-        return view.columns.map((c) => {
-          const key = entity.attributes.get(c.name)?.kind === "lookup" ? lookupValueName(c.name) : c.name;
-          return escapeHtml(record[`${key}@OData.Community.Display.V1.FormattedValue`] ?? record[key] ?? "");
-        });
-      });
-      return `<section aria-label="${escapeHtml(view.name)}"><p>${escapeHtml(view.description)}</p>${table(`${view.name} (${rows.length})`, view.columns.map((c) => c.name), rows)}</section>`;
-    });
+    const sections = [];
+    for (const view of SUPERVISOR_VIEWS) {
+      const entity = store.metadata.require(view.table);
+      const result = await apiGet(context, acting, `${entity.entitySetName}?fetchXml=${encodeURIComponent(view.fetchXml)}`);
+      if (result.status !== 200) {
+        sections.push(`<section aria-label="${escapeHtml(view.name)}"><h2>${escapeHtml(view.name)}</h2><p>${escapeHtml(acting.name)} cannot run this view.</p></section>`);
+        continue;
+      }
+      const rows = (result.json.value ?? []).map((record) => view.columns.map((c) => {
+        const key = entity.attributes.get(c.name)?.kind === "lookup" ? lookupValueName(c.name) : c.name;
+        return escapeHtml(record[`${key}@OData.Community.Display.V1.FormattedValue`] ?? record[key] ?? "");
+      }));
+      sections.push(`<section aria-label="${escapeHtml(view.name)}"><p>${escapeHtml(view.description)}</p>${table(`${view.name} (${rows.length})`, view.columns.map((c) => c.name), rows)}</section>`);
+    }
     return html(200, page("Supervisor views", sections.join("\n")));
   }
 

@@ -75,7 +75,11 @@ export async function runBatch(api: WebApi, request: ApiRequest): Promise<ApiRes
   const boundary = boundaryOf(request.headers["content-type"]);
   if (!boundary) throw faults.query("The $batch request needs a multipart/mixed Content-Type with a boundary.");
   const continueOnError = /odata\.continue-on-error/i.test(request.headers["prefer"] ?? "");
-  const outer = { prefer: request.headers["prefer"], mscrmcallerid: request.headers["mscrmcallerid"], "x-ms-correlation-request-id": request.headers["x-ms-correlation-request-id"] };
+  const outer = {
+    prefer: request.headers["prefer"], "x-ms-correlation-request-id": request.headers["x-ms-correlation-request-id"],
+    // The caller of the batch is the caller of every part.
+    mscrmcallerid: request.headers["mscrmcallerid"], callerobjectid: request.headers["callerobjectid"], authorization: request.headers["authorization"], cookie: request.headers["cookie"],
+  };
   const responseBoundary = `batchresponse_${randomUUID()}`;
   const out: string[] = [];
 

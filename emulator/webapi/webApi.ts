@@ -11,6 +11,8 @@ import { type Caller, OrganizationService, type UnitOfWork } from "../service/or
 import { type AnnotationChoice, annotationsFromPrefer, etagOf, rowFromPayload, rowToJson } from "../service/payload";
 import { CLOSURE_EVENT, recordClosureEvent } from "./customApi";
 import { asText } from "../storage/text";
+import type { LocalSecurity } from "../security";
+import { relatedCondition } from "../query/related";
 
 /**
  * The Web API subset at /api/data/v9.2/, as a function from request to
@@ -39,6 +41,8 @@ export interface WebApiOptions {
   readonly dates: () => DateContext;
   /** The user requests run as when they do not impersonate (MSCRMCallerID). */
   readonly defaultUserId: () => string;
+  /** Role and column security (emulator/security); without it every caller may do everything. */
+  readonly security?: LocalSecurity;
 }
 
 const JSON_TYPE = "application/json; odata.metadata=minimal";
@@ -66,6 +70,8 @@ export class WebApi {
     const correlationHeader = headers["x-ms-correlation-request-id"];
     const correlationId = correlationHeader && isGuid(correlationHeader) ? correlationHeader.toLowerCase() : randomUUID();
     const depth = (this.pipeline.depthOfDelivery(correlationId) ?? 0) + 1;
+    const security = this.options.security;
+    if (security) return { userId: security.callerId(headers), correlationId, depth };
     return { userId: impersonated && isGuid(impersonated) ? impersonated.toLowerCase() : this.options.defaultUserId(), correlationId, depth };
   }
 
@@ -97,7 +103,7 @@ export class WebApi {
       const caller = this.caller(request.headers);
       return this.json(200, {
         "@odata.context": `${this.options.baseUrl()}$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse`,
-        BusinessUnitId: this.service.organization.businessUnitId, UserId: caller.userId, OrganizationId: this.service.organization.id,
+        BusinessUnitId: this.options.security?.businessUnitId(caller.userId) ?? this.service.organization.businessUnitId, UserId: caller.userId, OrganizationId: this.service.organization.id,
       });
     }
     if (path === CLOSURE_EVENT) {
@@ -117,7 +123,7 @@ export class WebApi {
     const annotations = annotationsFromPrefer(prefer);
 
     if (key === undefined) {
-      if (method === "GET") return this.getCollection(entity, options, prefer, url);
+      if (method === "GET") return this.getCollection(entity, options, prefer, url, this.caller(request.headers).userId);
       if (method === "POST") return this.create(entity, request, options, annotations, unit);
       throw faults.methodNotAllowed(method);
     }
@@ -125,13 +131,15 @@ export class WebApi {
     if (!isGuid(id)) throw faults.query(`The key '${key}' is not a valid id; alternate keys are not set up on ${entity.logicalName}.`);
     if (property !== undefined) {
       if (method !== "GET") throw faults.methodNotAllowed(method);
-      return this.getRelated(entity, id, property, options, prefer);
+      return this.getRelated(entity, id, property, options, prefer, this.caller(request.headers).userId);
     }
     switch (method) {
       case "GET": {
         const query = parseCollectionQuery(this.store.metadata, entity, options);
         const row = this.service.retrieve(entity, id);
-        const body = this.shape(entity, row, query, annotations);
+        const userId = this.caller(request.headers).userId;
+        this.options.security?.requireAccess(userId, "Read", entity, row);
+        const body = this.shape(entity, row, query, annotations, userId);
         return this.json(200, { "@odata.context": `${this.options.baseUrl()}$metadata#${entity.entitySetName}${selectSuffix(query)}/$entity`, ...body }, { ETag: etagOf(row) });
       }
       case "PATCH":
@@ -154,7 +162,7 @@ export class WebApi {
     const row = rowFromPayload(this.store.metadata, entity, parseJson(request.body, entity.logicalName));
     const caller = this.caller(request.headers);
     const id = await this.inUnit(caller, unit, (u) => u.create(entity, row));
-    return this.written(entity, id, 201, request.headers["prefer"], options, annotations);
+    return this.written(entity, id, 201, request.headers["prefer"], options, annotations, caller.userId);
   }
 
   private async patch(entity: EntityMetadata, id: string, request: ApiRequest, options: ReadonlyMap<string, string>, annotations: AnnotationChoice, unit?: UnitOfWork): Promise<ApiResponse> {
@@ -174,29 +182,34 @@ export class WebApi {
       await u.update(entity, id, row, ifMatch);
       return 200;
     });
-    return this.written(entity, id, status, request.headers["prefer"], options, annotations);
+    return this.written(entity, id, status, request.headers["prefer"], options, annotations, caller.userId);
   }
 
-  private written(entity: EntityMetadata, id: string, status: number, prefer: string | undefined, options: ReadonlyMap<string, string>, annotations: AnnotationChoice): ApiResponse {
+  private written(entity: EntityMetadata, id: string, status: number, prefer: string | undefined, options: ReadonlyMap<string, string>, annotations: AnnotationChoice, userId: string): ApiResponse {
     const entityId = `${this.options.baseUrl()}${entity.entitySetName}(${id})`;
     if (/return=representation/i.test(prefer ?? "")) {
       const query = parseCollectionQuery(this.store.metadata, entity, options);
       const row = this.service.retrieve(entity, id);
-      return this.json(status, { "@odata.context": `${this.options.baseUrl()}$metadata#${entity.entitySetName}${selectSuffix(query)}/$entity`, ...this.shape(entity, row, query, annotations) }, {
+      this.options.security?.requireAccess(userId, "Read", entity, row);
+      return this.json(status, { "@odata.context": `${this.options.baseUrl()}$metadata#${entity.entitySetName}${selectSuffix(query)}/$entity`, ...this.shape(entity, row, query, annotations, userId) }, {
         "OData-EntityId": entityId, ETag: etagOf(row), "Preference-Applied": "return=representation",
       });
     }
     return { status: 204, headers: { "OData-EntityId": entityId } };
   }
 
-  private getCollection(entity: EntityMetadata, options: ReadonlyMap<string, string>, prefer: string | undefined, url: URL): ApiResponse {
+  private getCollection(entity: EntityMetadata, options: ReadonlyMap<string, string>, prefer: string | undefined, url: URL, userId: string): ApiResponse {
+    const security = this.options.security;
     const annotations = annotationsFromPrefer(prefer);
     const applied: string[] = [];
     if (annotations.formatted || annotations.lookups) applied.push(/odata\.include-annotations\s*=\s*("[^"]*"|[^;,\s]*)/i.exec(prefer ?? "")?.[0] ?? "");
     const fetchXml = options.get("fetchXml");
     if (fetchXml !== undefined) {
       if (options.size > 1) throw new QueryError("fetchXml cannot be combined with other query options.");
-      const result = runFetchXml(this.store, fetchXml, { dates: this.options.dates(), userId: this.options.defaultUserId(), businessUnitId: this.service.organization.businessUnitId, expectedEntity: entity.logicalName });
+      const result = runFetchXml(this.store, fetchXml, {
+        dates: this.options.dates(), userId, businessUnitId: security?.businessUnitId(userId) ?? this.service.organization.businessUnitId, expectedEntity: entity.logicalName,
+        readScope: security && ((table, alias) => security.readScope(userId, table, alias)), mask: security && ((table, row) => security.mask(userId, table, row)),
+      });
       const value = result.rows.map((r) => result.toJson(r, annotations));
       const body: Record<string, unknown> = { "@odata.context": `${this.options.baseUrl()}$metadata#${entity.entitySetName}`, value };
       if (result.moreRecords) body["@Microsoft.Dynamics.CRM.morerecords"] = true;
@@ -208,10 +221,10 @@ export class WebApi {
     const size = maxPage ? Math.max(1, Math.min(Number(maxPage[1]), DEFAULT_PAGE_SIZE)) : DEFAULT_PAGE_SIZE;
     if (maxPage) applied.push(`odata.maxpagesize=${size}`);
     const skip = decodeSkipToken(options.get("$skiptoken"));
-    const page = runCollectionQuery(this.store, query, this.options.dates(), { skip, size });
+    const page = runCollectionQuery(this.store, query, this.options.dates(), { skip, size }, security?.readScope(userId, entity));
     const body: Record<string, unknown> = { "@odata.context": `${this.options.baseUrl()}$metadata#${entity.entitySetName}${selectSuffix(query)}` };
     if (page.total !== undefined) body["@odata.count"] = page.total;
-    body.value = page.rows.map((row) => this.shape(entity, row, query, annotations));
+    body.value = page.rows.map((row) => this.shape(entity, row, query, annotations, userId));
     if (page.more) {
       const next = new URL(url.toString());
       next.searchParams.set("$skiptoken", encodeSkipToken(skip + page.rows.length));
@@ -220,32 +233,39 @@ export class WebApi {
     return this.json(200, body, applied.length ? { "Preference-Applied": applied.join(",") } : {});
   }
 
-  private getRelated(entity: EntityMetadata, id: string, property: string, options: ReadonlyMap<string, string>, prefer: string | undefined): ApiResponse {
-    this.service.retrieve(entity, id);
+  private getRelated(entity: EntityMetadata, id: string, property: string, options: ReadonlyMap<string, string>, prefer: string | undefined, userId: string): ApiResponse {
+    const parent = this.service.retrieve(entity, id);
+    const security = this.options.security;
+    security?.requireAccess(userId, "Read", entity, parent);
     const nav = entity.collectionNavigations.get(property);
     if (!nav) throw faults.unknownProperty(property, entity.logicalName);
     const child = this.store.metadata.require(nav.referencingTable);
     const query = parseCollectionQuery(this.store.metadata, child, options);
-    const lookup = child.attributes.get(nav.lookup);
-    if (!lookup) throw faults.unknownProperty(nav.lookup, child.logicalName);
-    const page = runCollectionQuery(this.store, query, this.options.dates(), { skip: 0, size: DEFAULT_PAGE_SIZE }, { kind: "compare", op: "eq", column: { alias: "t0", attribute: lookup }, value: id });
+    const related = relatedCondition(this.store, child, nav, id);
+    const scope = security?.readScope(userId, child);
+    const page = runCollectionQuery(this.store, query, this.options.dates(), { skip: 0, size: DEFAULT_PAGE_SIZE }, scope ? { kind: "and", items: [related, scope] } : related);
     const annotations = annotationsFromPrefer(prefer);
-    return this.json(200, { "@odata.context": `${this.options.baseUrl()}$metadata#${child.entitySetName}${selectSuffix(query)}`, value: page.rows.map((r) => this.shape(child, r, query, annotations)) });
+    return this.json(200, { "@odata.context": `${this.options.baseUrl()}$metadata#${child.entitySetName}${selectSuffix(query)}`, value: page.rows.map((r) => this.shape(child, r, query, annotations, userId)) });
   }
 
-  private shape(entity: EntityMetadata, row: Row, query: CollectionQuery, annotations: AnnotationChoice): Record<string, unknown> {
-    const out = rowToJson(this.store, entity, row, { select: query.select, annotations });
+  /** A row as JSON, with its expansions; only what the caller may read, secured columns masked. */
+  private shape(entity: EntityMetadata, row: Row, query: CollectionQuery, annotations: AnnotationChoice, userId: string): Record<string, unknown> {
+    const security = this.options.security;
+    const visible = (table: EntityMetadata, r: Row) => (security ? security.mask(userId, table, r) : r);
+    const out = rowToJson(this.store, entity, visible(entity, row), { select: query.select, annotations });
     for (const expand of query.expand) {
       if (expand.kind === "single") {
         const reference = row[expand.lookup];
         const related = reference && typeof reference === "object" ? this.store.get(expand.entity, reference.id) : undefined;
-        out[expand.name] = related ? rowToJson(this.store, expand.entity, related, { select: expand.query.select, annotations }) : null;
+        const readable = related && (!security || security.canRead(userId, expand.entity, related));
+        out[expand.name] = related && readable ? rowToJson(this.store, expand.entity, visible(expand.entity, related), { select: expand.query.select, annotations }) : null;
       } else {
-        const lookup = expand.entity.attributes.get(expand.lookup);
-        if (!lookup) continue;
-        const id = asText(row[entity.primaryIdAttribute]);
-        const page = runCollectionQuery(this.store, expand.query, this.options.dates(), { skip: 0, size: DEFAULT_PAGE_SIZE }, { kind: "compare", op: "eq", column: { alias: "t0", attribute: lookup }, value: id });
-        out[expand.name] = page.rows.map((r) => rowToJson(this.store, expand.entity, r, { select: expand.query.select, annotations }));
+        const nav = entity.collectionNavigations.get(expand.name);
+        if (!nav) continue;
+        const related = relatedCondition(this.store, expand.entity, nav, asText(row[entity.primaryIdAttribute]));
+        const scope = security?.readScope(userId, expand.entity);
+        const page = runCollectionQuery(this.store, expand.query, this.options.dates(), { skip: 0, size: DEFAULT_PAGE_SIZE }, scope ? { kind: "and", items: [related, scope] } : related);
+        out[expand.name] = page.rows.map((r) => rowToJson(this.store, expand.entity, visible(expand.entity, r), { select: expand.query.select, annotations }));
       }
     }
     return out;

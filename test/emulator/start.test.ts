@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { STEP_REGISTRATIONS } from "../../plugins/registrations";
 import { SCENARIOS, SEEDED_PEOPLE } from "../../emulator/seed/demoData";
+import { FOUNDATION } from "../../emulator/seed/foundation";
 import { type LocalEnvironment, startLocalEnvironment } from "../../emulator/start";
 
 jest.setTimeout(60_000);
@@ -25,8 +26,8 @@ describe("the local environment", () => {
   });
 
   const start = () => startLocalEnvironment({ port: 0, pluginPort: 0, dataDirectory, print: (line) => lines.push(line) });
-  const get = async (url: string) => {
-    const response = await fetch(url, { headers: { Accept: "application/json" } });
+  const get = async (url: string, cookie?: string) => {
+    const response = await fetch(url, { headers: { Accept: "application/json", ...(cookie ? { Cookie: cookie } : {}) } });
     return { status: response.status, text: await response.text() };
   };
 
@@ -40,7 +41,9 @@ describe("the local environment", () => {
     const home = await get(url);
     expect(home.status).toBe(200);
     expect(home.text).toContain(contacts.value[0].fullname);
-    expect((await get(`${url}views`)).text).toContain("Ready to close (2)");
+    // The shell acts as a link worker by default; the local administrator sees every engagement.
+    expect((await get(`${url}views`)).text).toContain("Acting as <strong>Alex Marlow</strong>");
+    expect((await get(`${url}views`, `sprx_caller=${FOUNDATION.adminUserId}`)).text).toContain("Ready to close (2)");
     expect((await get(`${url}outbox`)).status).toBe(200);
     expect(fs.statSync(path.join(dataDirectory, "webhook.key")).mode & 0o077).toBe(0);
 

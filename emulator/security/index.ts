@@ -1,0 +1,62 @@
+import type { TableAccess } from "../../solution/security";
+import type { EntityMetadata } from "../metadata/metadata";
+import type { Condition } from "../query/conditions";
+import type { EntityReference, Row, Store } from "../storage/database";
+import { type CallerSources, resolveCaller } from "./callers";
+import { cascadeAssign } from "./cascade";
+import { type Principal, SecurityEngine } from "./engine";
+
+/**
+ * The local Dataverse's security, as the small calls the Web API, FetchXML
+ * and the organisation service make: who is calling, which rows they may
+ * read, may they write this one, and which columns they may see.
+ */
+export class LocalSecurity {
+  readonly engine: SecurityEngine;
+
+  constructor(private readonly store: Store, private readonly sources: CallerSources) {
+    this.engine = new SecurityEngine(store);
+  }
+
+  callerId(headers: Readonly<Record<string, string | undefined>>): string {
+    return resolveCaller(this.store, this.engine, headers, this.sources);
+  }
+
+  private principal(userId: string): Principal {
+    const principal = this.engine.principal(userId);
+    // A caller with no systemuser row holds no roles: every check fails with the privilege it needs.
+    return principal ?? { userId, businessUnitId: "", subtree: [], teamIds: [], isAdministrator: false, depths: new Map(), profileIds: [] };
+  }
+
+  /** Rows of the table the caller may read (undefined: all); throws when they hold no Read privilege on it. */
+  readScope(userId: string, entity: EntityMetadata, alias = "t0"): Condition | undefined {
+    return this.engine.readScope(this.principal(userId), entity, alias);
+  }
+
+  requireAccess(userId: string, access: TableAccess, entity: EntityMetadata, row: Row): void {
+    this.engine.requireAccess(this.principal(userId), access, entity, row);
+  }
+
+  canRead(userId: string, entity: EntityMetadata, row: Row): boolean {
+    const principal = this.principal(userId);
+    const depth = this.engine.depth(principal, "Read", entity);
+    return depth !== undefined && this.engine.reaches(principal, depth, entity, row);
+  }
+
+  mask(userId: string, entity: EntityMetadata, row: Row): Row {
+    return this.engine.mask(this.principal(userId), entity, row);
+  }
+
+  readonly beforeCreate = (userId: string, entity: EntityMetadata, row: Row, given: Row): void => this.engine.checkCreate(this.principal(userId), entity, row, given);
+  readonly beforeUpdate = (userId: string, entity: EntityMetadata, before: Row, changes: Row): void => this.engine.checkUpdate(this.principal(userId), entity, before, changes);
+  readonly beforeDelete = (userId: string, entity: EntityMetadata, row: Row): void => this.engine.checkDelete(this.principal(userId), entity, row);
+  readonly businessUnitOf = (owner: EntityReference): string | undefined => this.engine.businessUnitOf(owner);
+  readonly cascadeAssign = (table: string, id: string, owner: Row): void => cascadeAssign(this.store, table, id, owner);
+
+  /** The caller's business unit, for WhoAmI and the eq-businessid operator. */
+  businessUnitId(userId: string): string | undefined {
+    return this.engine.principal(userId)?.businessUnitId;
+  }
+}
+
+export { SHELL_COOKIE } from "./callers";
