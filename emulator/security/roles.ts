@@ -24,7 +24,8 @@ export const BASIC_USER: RoleDeclaration = {
   name: "Basic User",
   description: "Platform role: reads users, business units, teams and roles; works on contacts and activities the user owns.",
   tables: [
-    { privilegeTable: "User", access: { Read: "Global" } },
+    // AppendTo User: setting a lookup to a person (the extension's approver, who ticked a check).
+    { privilegeTable: "User", access: { Read: "Global", AppendTo: "Global" } },
     { privilegeTable: "BusinessUnit", access: { Read: "Global" } },
     { privilegeTable: "Team", access: { Read: "Global" } },
     { privilegeTable: "Role", access: { Read: "Local" } },

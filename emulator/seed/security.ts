@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { FIELD_SECURITY_PROFILES, WEBHOOK_SERVICE } from "../../solution/security";
 import { SYSTEM_ADMINISTRATOR, declaredRoles } from "../security/roles";
 import type { Row, Store } from "../storage/database";
@@ -20,10 +21,7 @@ function insertIfMissing(store: Store, table: string, row: Row): void {
 
 /** A stable id for an intersect row, so assigning twice keeps one row. */
 function pairId(a: string, b: string): string {
-  const hex = [...`${a}${b}`.replace(/-/g, "")].reduce((acc, ch, i) => {
-    acc[i % 32] = ((acc[i % 32] + parseInt(ch, 16)) % 16);
-    return acc;
-  }, new Array<number>(32).fill(0)).map((n) => n.toString(16)).join("");
+  const hex = createHash("sha256").update(`${a}:${b}`).digest("hex");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
