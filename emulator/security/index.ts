@@ -53,6 +53,11 @@ export class LocalSecurity {
   readonly businessUnitOf = (owner: EntityReference): string | undefined => this.engine.businessUnitOf(owner);
   readonly cascadeAssign = (table: string, id: string, owner: Row): void => cascadeAssign(this.store, table, id, owner);
 
+  /** The depth at which a user holds a table privilege (for the host's hasEntityPrivilege), if at all. */
+  privilegeDepth(userId: string, access: TableAccess, entity: EntityMetadata): string | undefined {
+    return this.engine.depth(this.principal(userId), access, entity);
+  }
+
   /** The caller's business unit, for WhoAmI and the eq-businessid operator. */
   businessUnitId(userId: string): string | undefined {
     return this.engine.principal(userId)?.businessUnitId;

@@ -91,7 +91,11 @@ async function route(context: ShellContext, method: string, rawUrl: string, acti
     if (contact.status === 404) return html(404, page("Not found", "<p>There is no such person.</p>"));
     if (contact.status === 403) return html(403, page("No access", `<p>${escapeHtml(acting.name)} has no access to this person's record.</p>`));
     const engagements = (await apiGet(context, acting, `sprx_engagements?$filter=_sprx_contactid_value eq ${id}&$orderby=sprx_referraldate desc`)).json.value ?? [];
-    return html(200, contactPage({ contact: contact.json, engagements, controlsDirectory: context.controlsDirectory }));
+    const form = contactPage({ contact: contact.json, engagements, controlsDirectory: context.controlsDirectory });
+    // The controls run as the acting user: their id and whether they may write beyond their own engagements (a supervisor).
+    const depth = context.security?.privilegeDepth(acting.id, "Write", store.metadata.require("sprx_engagement"));
+    const supervisor = depth !== undefined && depth !== "Basic";
+    return html(200, form.replace('id="sprx-form"', `id="sprx-form" data-user-id="${escapeHtml(acting.id)}" data-user-name="${escapeHtml(acting.name)}" data-supervisor="${String(supervisor)}"`));
   }
 
   if (path === "/views") {
