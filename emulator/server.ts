@@ -100,6 +100,7 @@ export function createLocalDataverse(options: LocalDataverseOptions = {}): Local
     await pipeline.whenIdle();
     await service.withWriteLock(() => {
       store.clear();
+      security.invalidate();
       ensureFoundation(store);
       if (options.seed) store.atomically(() => options.seed?.(store, now()));
     });

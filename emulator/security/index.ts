@@ -22,8 +22,18 @@ export class LocalSecurity {
     return resolveCaller(this.store, this.engine, headers, this.sources);
   }
 
+  /** Principals by user, valid until the next write anywhere (every write takes a new row version). */
+  private cache = { version: -1, principals: new Map<string, Principal | undefined>() };
+
+  private loaded(userId: string): Principal | undefined {
+    const version = Number(this.store.select(`SELECT "value" FROM "_emulator_sequence" WHERE "name" = 'version'`, [])[0]?.value ?? 0);
+    if (version !== this.cache.version) this.cache = { version, principals: new Map() };
+    if (!this.cache.principals.has(userId)) this.cache.principals.set(userId, this.engine.principal(userId));
+    return this.cache.principals.get(userId);
+  }
+
   private principal(userId: string): Principal {
-    const principal = this.engine.principal(userId);
+    const principal = this.loaded(userId);
     // A caller with no systemuser row holds no roles: every check fails with the privilege it needs.
     return principal ?? { userId, businessUnitId: "", subtree: [], teamIds: [], isAdministrator: false, depths: new Map(), profileIds: [] };
   }
@@ -49,7 +59,16 @@ export class LocalSecurity {
 
   readonly beforeCreate = (userId: string, entity: EntityMetadata, row: Row, given: Row): void => this.engine.checkCreate(this.principal(userId), entity, row, given);
   readonly beforeUpdate = (userId: string, entity: EntityMetadata, before: Row, changes: Row): void => this.engine.checkUpdate(this.principal(userId), entity, before, changes);
-  readonly beforeDelete = (userId: string, entity: EntityMetadata, row: Row): void => this.engine.checkDelete(this.principal(userId), entity, row);
+  readonly beforeDelete = (userId: string, entity: EntityMetadata, row: Row): void => {
+    this.engine.checkDelete(this.principal(userId), entity, row);
+    // A delete takes no new row version: forget what was loaded (a role or profile membership may be going).
+    this.invalidate();
+  };
+
+  /** After a delete or a reset. */
+  invalidate(): void {
+    this.cache = { version: -1, principals: new Map() };
+  }
   readonly businessUnitOf = (owner: EntityReference): string | undefined => this.engine.businessUnitOf(owner);
   readonly cascadeAssign = (table: string, id: string, owner: Row): void => cascadeAssign(this.store, table, id, owner);
 
@@ -60,7 +79,7 @@ export class LocalSecurity {
 
   /** The caller's business unit, for WhoAmI and the eq-businessid operator. */
   businessUnitId(userId: string): string | undefined {
-    return this.engine.principal(userId)?.businessUnitId;
+    return this.loaded(userId)?.businessUnitId;
   }
 }
 
