@@ -6,6 +6,7 @@ import { securityFaults } from "./errors";
 import { asText } from "../storage/text";
 import { columnPermissions, securedColumns } from "./columns";
 import { privilegeName, privilegesOf } from "./roles";
+import { sharedIds } from "./sharing";
 
 /**
  * Role-based security as Dataverse applies it: a privilege per table and
@@ -95,10 +96,21 @@ export class SecurityEngine {
     return bu !== undefined && (depth === "Local" ? bu === principal.businessUnitId : principal.subtree.includes(bu));
   }
 
+  /** Whether the row was shared with the principal (or one of their teams) with this right. */
+  private shared(principal: Principal, access: TableAccess, entity: EntityMetadata, row: Row): boolean {
+    return sharedIds(this.store, entity.logicalName, [principal.userId, ...principal.teamIds], access).includes(asText(row[entity.primaryIdAttribute]).toLowerCase());
+  }
+
+  /** The right on this row: a privilege whose depth reaches it, or a privilege and the row shared with that right. */
+  allows(principal: Principal, access: TableAccess, entity: EntityMetadata, row: Row): boolean {
+    const depth = this.depth(principal, access, entity);
+    return depth !== undefined && (this.reaches(principal, depth, entity, row) || this.shared(principal, access, entity, row));
+  }
+
   /** Refuses, as Dataverse does, unless the principal holds the right on this row. */
   requireAccess(principal: Principal, access: TableAccess, entity: EntityMetadata, row: Row): void {
     const depth = this.requirePrivilege(principal, access, entity);
-    if (!this.reaches(principal, depth, entity, row)) {
+    if (!this.reaches(principal, depth, entity, row) && !this.shared(principal, access, entity, row)) {
       throw securityFaults.accessDenied(principal.userId, RIGHT[access], asText(row[entity.primaryIdAttribute]), entity.logicalName, privilegeName(access, entity));
     }
   }
@@ -119,8 +131,11 @@ export class SecurityEngine {
       return { kind: "in", column: column("businessunitid"), values: bus, negate: false };
     }
     const owned: Condition = { kind: "in", column: column("ownerid"), values: [principal.userId, ...principal.teamIds], negate: false };
-    if (depth === "Basic") return owned;
-    return { kind: "or", items: [owned, { kind: "in", column: column("owningbusinessunit"), values: bus, negate: false }] };
+    const shared = sharedIds(this.store, entity.logicalName, [principal.userId, ...principal.teamIds], "Read");
+    const items: Condition[] = [owned];
+    if (depth !== "Basic") items.push({ kind: "in", column: column("owningbusinessunit"), values: bus, negate: false });
+    if (shared.length > 0) items.push({ kind: "in", column: column(entity.primaryIdAttribute), values: shared, negate: false });
+    return items.length === 1 ? owned : { kind: "or", items };
   }
 
   /** Secured columns the principal may not read come back null, as Dataverse returns them. */

@@ -4,6 +4,8 @@ import type { Condition } from "../query/conditions";
 import type { EntityReference, Row, Store } from "../storage/database";
 import { type CallerSources, resolveCaller } from "./callers";
 import { cascadeAssign } from "./cascade";
+import { parseGrantAccess, recordGrant } from "./sharing";
+import { faults } from "../service/faults";
 import { type Principal, SecurityEngine } from "./engine";
 
 /**
@@ -48,9 +50,18 @@ export class LocalSecurity {
   }
 
   canRead(userId: string, entity: EntityMetadata, row: Row): boolean {
+    return this.engine.allows(this.principal(userId), "Read", entity, row);
+  }
+
+  /** GrantAccess: the caller shares a record they may share, with rights they hold on it. */
+  grantAccess(userId: string, body: unknown): void {
+    const grant = parseGrantAccess(this.store, body);
+    const row = this.store.get(grant.entity, grant.recordId);
+    if (!row) throw faults.recordNotFound(grant.entity.logicalName, grant.recordId);
     const principal = this.principal(userId);
-    const depth = this.engine.depth(principal, "Read", entity);
-    return depth !== undefined && this.engine.reaches(principal, depth, entity, row);
+    this.engine.requireAccess(principal, "Share", grant.entity, row);
+    for (const right of grant.rights) this.engine.requireAccess(principal, right, grant.entity, row);
+    recordGrant(this.store, grant);
   }
 
   mask(userId: string, entity: EntityMetadata, row: Row): Row {

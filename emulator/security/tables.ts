@@ -43,13 +43,18 @@ export const SECURITY_TABLES: readonly EntityMetadata[] = [
   table("role", "roles", "roleid", { name: { kind: "string", maxLength: 100 }, businessunitid: lookup("businessunit") }, "name",
     [{ name: "businessunitid", lookup: "businessunitid", target: "businessunit" }]),
   table("fieldsecurityprofile", "fieldsecurityprofiles", "fieldsecurityprofileid", { name: { kind: "string", maxLength: 256 }, description: { kind: "memo", maxLength: 2000 } }, "name"),
+  // Records shared with a user or team (GrantAccess), with the rights granted as Dataverse's AccessRights bit mask.
+  table("principalobjectaccess", "principalobjectaccessset", "principalobjectaccessid", {
+    objectid: { kind: "uniqueidentifier" }, objecttypecode: { kind: "string", maxLength: 100 }, principalid: { kind: "uniqueidentifier" },
+    principaltypecode: { kind: "string", maxLength: 100 }, accessrightsmask: { kind: "integer" },
+  }),
   ...MANY_TO_MANY.map((r) => table(r.intersect, r.intersect === "teammembership" ? "teammemberships" : `${r.intersect}collection`, `${r.intersect === "teammembership" ? "teammembership" : r.intersect.replace(/s$/, "")}id`, {
     [r.first.column]: { kind: "uniqueidentifier" }, [r.second.column]: { kind: "uniqueidentifier" },
   })),
 ];
 
 /** The intersect tables, which hold no privileges of their own. */
-export const INTERSECT_TABLES: ReadonlySet<string> = new Set(MANY_TO_MANY.map((r) => r.intersect));
+export const INTERSECT_TABLES: ReadonlySet<string> = new Set([...MANY_TO_MANY.map((r) => r.intersect), "principalobjectaccess"]);
 
 /** Adds the N:N navigation properties (both directions) to the tables they join. */
 export function withManyToMany(entities: readonly EntityMetadata[]): EntityMetadata[] {

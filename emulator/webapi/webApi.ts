@@ -106,6 +106,13 @@ export class WebApi {
         BusinessUnitId: this.options.security?.businessUnitId(caller.userId) ?? this.service.organization.businessUnitId, UserId: caller.userId, OrganizationId: this.service.organization.id,
       });
     }
+    if (path === "GrantAccess" && this.options.security) {
+      if (method !== "POST") throw faults.methodNotAllowed(method);
+      const caller = this.caller(request.headers);
+      const security = this.options.security;
+      await this.inUnit(caller, unit, () => Promise.resolve(security.grantAccess(caller.userId, parseJson(request.body, ""))));
+      return { status: 204, headers: {} };
+    }
     if (path === CLOSURE_EVENT) {
       if (method !== "POST") throw faults.methodNotAllowed(method);
       const body = parseJson(request.body, "");
