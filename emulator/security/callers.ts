@@ -1,5 +1,6 @@
 import { isGuid } from "../query/conditions";
 import type { Store } from "../storage/database";
+import { asText } from "../storage/text";
 import type { SecurityEngine } from "./engine";
 import { securityFaults } from "./errors";
 
@@ -42,20 +43,21 @@ function signedIn(store: Store, headers: Headers, sources: CallerSources): strin
   return sources.defaultUserId();
 }
 
+/**
+ * The user a request asks to run as, if that is a known user. An id that
+ * matches no user is ignored and the request runs as the signed-in user, as
+ * Dataverse does ("it does not match a known user and it will use the
+ * connection user": https://github.com/microsoft/PowerPlatform-DataverseServiceClient/issues/265).
+ */
 function impersonated(store: Store, headers: Headers): string | undefined {
   const objectId = headers["callerobjectid"];
-  if (objectId !== undefined) {
-    if (!isGuid(objectId)) throw securityFaults.unknownCaller("azureactivedirectoryobjectid", objectId.slice(0, 40));
+  if (objectId !== undefined && isGuid(objectId)) {
     const row = store.select(`SELECT "systemuserid" FROM "systemuser" WHERE "azureactivedirectoryobjectid" = ?`, [objectId.toLowerCase()])[0];
-    if (!row) throw securityFaults.unknownCaller("azureactivedirectoryobjectid", objectId);
-    return String(row.systemuserid);
+    if (row) return asText(row.systemuserid);
   }
   const userId = headers["mscrmcallerid"];
-  if (userId === undefined) return undefined;
-  if (!isGuid(userId) || store.select(`SELECT 1 FROM "systemuser" WHERE "systemuserid" = ?`, [userId.toLowerCase()]).length === 0) {
-    throw securityFaults.unknownCaller("Id", userId.slice(0, 40));
-  }
-  return userId.toLowerCase();
+  if (userId === undefined || !isGuid(userId)) return undefined;
+  return store.select(`SELECT 1 FROM "systemuser" WHERE "systemuserid" = ?`, [userId.toLowerCase()]).length > 0 ? userId.toLowerCase() : undefined;
 }
 
 /** The systemuserid a request runs as; throws Dataverse's error when impersonation is not allowed. */

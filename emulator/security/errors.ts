@@ -24,8 +24,6 @@ export const securityFaults = {
   /** Impersonation needs prvActOnBehalfOfAnotherUser. */
   cannotImpersonate: (userId: string) =>
     new DataverseFault(403, "0x80040220", `Principal user (Id=${userId}, type=8) is missing prvActOnBehalfOfAnotherUser privilege on OTC for entity 'systemuser'. Consider adding the missing privilege to one of the principal's roles.`),
-  unknownCaller: (header: string, value: string) =>
-    new DataverseFault(400, "0x80040217", `systemuser With ${header} = ${value} Does Not Exist`),
   disabledCaller: (userId: string) =>
     new DataverseFault(403, "0x80048405", `Access is denied. The user ${userId} is disabled.`),
 };

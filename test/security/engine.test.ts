@@ -56,10 +56,11 @@ describe("callers", () => {
     expect((await env.request("GET", "WhoAmI", undefined, { CallerObjectId: objectId })).json).toMatchObject({ UserId: TOMASZ.id, BusinessUnitId: HUBS.south.id });
   });
 
-  it("refuses an impersonated user who does not exist", async () => {
-    const unknown = await env.request("GET", "WhoAmI", undefined, as("00000000-0000-4000-8000-0000000000ff"));
-    expect(unknown.status).toBe(400);
-    expect(unknown.json.error?.message).not.toContain("@");
+  it("ignores an impersonated id that matches no user, running as the signed-in user, as Dataverse does", async () => {
+    // https://github.com/microsoft/PowerPlatform-DataverseServiceClient/issues/265
+    const unknown = await env.request("GET", "WhoAmI", undefined, { ...as("00000000-0000-4000-8000-0000000000ff"), Cookie: `sprx_caller=${PRIYA.id}` });
+    expect(unknown.json.UserId).toBe(PRIYA.id);
+    expect((await env.request("GET", "WhoAmI", undefined, { CallerObjectId: "00000000-0000-4000-8000-0000000000ff" })).json.UserId).toBe(FOUNDATION.adminUserId);
   });
 
   it("runs every part of a $batch as the batch's caller", async () => {
