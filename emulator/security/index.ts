@@ -1,6 +1,7 @@
 import type { TableAccess } from "../../solution/security";
 import type { EntityMetadata } from "../metadata/metadata";
 import type { Condition } from "../query/conditions";
+import type { FetchContext } from "../fetchxml/fetchXml";
 import type { EntityReference, Row, Store } from "../storage/database";
 import { type CallerSources, resolveCaller } from "./callers";
 import { cascadeAssign } from "./cascade";
@@ -86,6 +87,14 @@ export class LocalSecurity {
   /** The depth at which a user holds a table privilege (for the host's hasEntityPrivilege), if at all. */
   privilegeDepth(userId: string, access: TableAccess, entity: EntityMetadata): string | undefined {
     return this.engine.depth(this.principal(userId), access, entity);
+  }
+
+  /** What runFetchXml needs to run as this user: who they are, their business unit, and row and column security. */
+  fetchScope(userId: string, fallbackBusinessUnitId: string): Pick<FetchContext, "userId" | "businessUnitId" | "readScope" | "mask"> {
+    return {
+      userId, businessUnitId: this.businessUnitId(userId) ?? fallbackBusinessUnitId,
+      readScope: (table, alias) => this.readScope(userId, table, alias), mask: (table, row) => this.mask(userId, table, row),
+    };
   }
 
   /** The caller's business unit, for WhoAmI and the eq-businessid operator. */

@@ -214,8 +214,8 @@ export class WebApi {
     if (fetchXml !== undefined) {
       if (options.size > 1) throw new QueryError("fetchXml cannot be combined with other query options.");
       const result = runFetchXml(this.store, fetchXml, {
-        dates: this.options.dates(), userId, businessUnitId: security?.businessUnitId(userId) ?? this.service.organization.businessUnitId, expectedEntity: entity.logicalName,
-        readScope: security && ((table, alias) => security.readScope(userId, table, alias)), mask: security && ((table, row) => security.mask(userId, table, row)),
+        dates: this.options.dates(), expectedEntity: entity.logicalName,
+        ...(security?.fetchScope(userId, this.service.organization.businessUnitId) ?? { userId, businessUnitId: this.service.organization.businessUnitId }),
       });
       const value = result.rows.map((r) => result.toJson(r, annotations));
       const body: Record<string, unknown> = { "@odata.context": `${this.options.baseUrl()}$metadata#${entity.entitySetName}`, value };
