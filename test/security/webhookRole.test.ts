@@ -32,3 +32,14 @@ it("the plugin steps run as the webhook service's application user, using exactl
   const held = rolePrivileges(WEBHOOK_SERVICE).map(([name]) => name).sort();
   expect(used).toEqual(held);
 });
+
+it("the application user's token gives it that role only: it cannot delete an engagement or impersonate", async () => {
+  const asService = { Authorization: `Bearer ${secured.appToken}` };
+  expect((await secured.env.request("GET", "WhoAmI", undefined, asService)).json.UserId).toBe(WEBHOOK_APP_USER.id);
+  const engagement = (await secured.env.request("GET", "sprx_engagements?$select=sprx_name&$top=1")).json.value?.[0]?.sprx_engagementid;
+  const refused = await secured.env.request("DELETE", `sprx_engagements(${String(engagement)})`, undefined, asService);
+  expect(refused.status).toBe(403);
+  expect(refused.json.error?.message).toContain("prvDeletesprx_engagement");
+  const impersonating = await secured.env.request("GET", "WhoAmI", undefined, { ...asService, MSCRMCallerID: LINK_WORKERS[0].id });
+  expect(impersonating.status).toBe(403);
+});

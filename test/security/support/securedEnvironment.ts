@@ -19,6 +19,8 @@ const KEY = "local-security-key-0123456789";
 
 export interface SecuredEnvironment {
   readonly env: TestEnvironment;
+  /** The bearer token the webhook service's application user signs in with. */
+  readonly appToken: string;
   /** Requests as one user: the local administrator impersonating them with MSCRMCallerID. */
   as(userId: string): Requester;
   idle(): Promise<void>;
@@ -45,6 +47,7 @@ export async function startSecuredEnvironment(options: { graph?: GraphMail } = {
   if (code !== 0) throw new Error(lines.join("\n"));
   return {
     env,
+    appToken: token,
     as: (userId) => (method, path, body, headers = {}) => env.request(method, path, body, { MSCRMCallerID: userId, ...headers }),
     idle: async () => {
       await env.request("GET", "/_emulator/idle");
