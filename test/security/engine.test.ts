@@ -106,3 +106,24 @@ describe("every query path returns only readable rows", () => {
     expect((await rows(TOMASZ.id)).every((r) => r._ownerid_value === TOMASZ.id)).toBe(true);
   });
 });
+
+// Last: it adds a team-owned engagement that Priya and Alex can then read.
+describe("team ownership", () => {
+  it("a row owned by a team is within user depth for each member, and no one else", async () => {
+    const store = env.dataverse.store;
+    const teamId = "7ea70000-0000-4000-8000-0000000000aa";
+    store.insert(store.metadata.require("team"), { teamid: teamId, name: "North Hub duty team", businessunitid: { logicalName: "businessunit", id: HUBS.north.id }, versionnumber: store.nextSequence("version") });
+    for (const member of [ALEX.id, PRIYA.id]) {
+      store.insert(store.metadata.require("teammembership"), { teammembershipid: `7ea70000-0000-4000-8000-0000000001${member.slice(-2)}`, teamid: teamId, systemuserid: member, versionnumber: store.nextSequence("version") });
+    }
+    const created = await env.request("POST", "sprx_engagements", {
+      "sprx_contactid@odata.bind": "/contacts(de0a0001-0000-4000-8000-000000000001)", sprx_referraldate: "2025-01-01", "ownerid@odata.bind": `/teams(${teamId})`,
+    });
+    expect(created.status).toBe(204);
+    const id = /\(([0-9a-f-]{36})\)$/.exec(created.headers.get("OData-EntityId") ?? "")?.[1] ?? "";
+    const row = await env.request("GET", `sprx_engagements(${id})?$select=_owningbusinessunit_value,_ownerid_value`);
+    expect(row.json).toMatchObject({ _ownerid_value: teamId, _owningbusinessunit_value: HUBS.north.id });
+    for (const member of [ALEX.id, PRIYA.id]) expect((await env.request("GET", `sprx_engagements(${id})?$select=sprx_name`, undefined, as(member))).status).toBe(200);
+    expect((await env.request("GET", `sprx_engagements(${id})?$select=sprx_name`, undefined, as(TOMASZ.id))).status).toBe(403);
+  });
+});
