@@ -32,7 +32,8 @@ describe("acting as a demo user", () => {
     expect(home.text).toMatch(/<label for="acting-user">Act as<\/label> <select id="acting-user" name="user"/);
     expect(home.text).not.toContain(WEBHOOK_APP_USER.id);
     const switched = await fetch(`${env.dataverse.url()}_shell/act-as`, {
-      method: "POST", redirect: "manual", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: `user=${SUPERVISOR_USER.id}`,
+      // A form from the shell's own page: the browser sends its Origin.
+      method: "POST", redirect: "manual", headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: env.dataverse.url().slice(0, -1) }, body: `user=${SUPERVISOR_USER.id}`,
     });
     expect(switched.status).toBe(303);
     expect(switched.headers.get("Location")).toBe("/");
@@ -45,7 +46,7 @@ describe("acting as a demo user", () => {
 
   it("refuses to act as someone who cannot sign in (the webhook's application user, or nobody)", async () => {
     for (const user of [WEBHOOK_APP_USER.id, "not-a-user"]) {
-      const refused = await env.request("POST", "/_shell/act-as", `user=${user}`, { "Content-Type": "application/x-www-form-urlencoded" });
+      const refused = await env.request("POST", "/_shell/act-as", `user=${user}`, { "Content-Type": "application/x-www-form-urlencoded", Origin: env.dataverse.url().slice(0, -1) });
       expect(refused.status).toBe(400);
     }
   });
