@@ -25,9 +25,11 @@ export interface ShellContext {
 
 type Headers = Readonly<Record<string, string | undefined>>;
 
+// "same-origin", not "no-referrer": with no-referrer a browser sends "Origin: null" on the page's own form posts (the user
+// picker), which the guard must refuse; no referrer ever leaves for another site either way.
 const html = (status: number, body: string): ApiResponse => ({
   status,
-  headers: { "Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": CONTENT_SECURITY_POLICY, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer" },
+  headers: { "Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": CONTENT_SECURITY_POLICY, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin" },
   body,
 });
 const json = (status: number, body: unknown): ApiResponse => ({ status, headers: { "Content-Type": "application/json; charset=utf-8" }, body: JSON.stringify(body) });
