@@ -4,7 +4,7 @@
  */
 import { DASHBOARDS } from "./dashboards";
 import { CONTACT_FORM, ENGAGEMENT_FORM, PERSON_ENGAGEMENTS_VIEW } from "./forms";
-import { ROLES } from "./security";
+import { APP_ROLES } from "./security";
 import { CHARTS, PEOPLE_VIEWS, SUPERVISOR_VIEWS } from "./views";
 
 export interface SiteMapSubArea {
@@ -45,7 +45,7 @@ export const SOCIAL_PRESCRIBING_APP: AppDeclaration = {
   // The supervisor and people views, and the contact form's grid view (an app that lists views for a table offers only those).
   viewIds: [...[...SUPERVISOR_VIEWS, ...PEOPLE_VIEWS].map((v) => v.savedQueryId), PERSON_ENGAGEMENTS_VIEW],
   chartIds: CHARTS.map((c) => c.savedQueryVisualizationId),
-  roleIds: ROLES.map((r) => r.roleId),
+  roleIds: APP_ROLES.map((r) => r.roleId),
   siteMap: {
     areaId: "area_socialprescribing",
     areaTitle: "Social prescribing",

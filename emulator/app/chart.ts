@@ -40,7 +40,7 @@ const AGGREGATE_LABEL: Record<string, string> = { count: "Count:All", countcolum
 /** The chart's data; with `viewFetchXml`, only the records of that view (the chart pane beside a grid). */
 export function queryChart(store: Store, solution: ShippedSolution, chart: ShippedChart, user: UserSettings, now: Date, viewFetchXml?: string): ChartData {
   const fetchXml = viewFetchXml ? withViewFilters(chart.fetchXml, viewFetchXml) : chart.fetchXml;
-  const result = runFetchXml(store, fetchXml, { dates: { now, timeZone: user.timeZone, fiscalYearStartMonth: 1 }, userId: user.userId, businessUnitId: user.businessUnitId });
+  const result = runFetchXml(store, fetchXml, { dates: { now, timeZone: user.timeZone, fiscalYearStartMonth: 1 }, userId: user.userId, businessUnitId: user.businessUnitId, readScope: user.access?.readScope, mask: user.access?.mask });
   const measureAlias = chart.measureAliases[0] ?? "";
   const points = result.rows.map((r) => result.toJson(r, ALL_ANNOTATIONS)).map((row) => ({
     category: asText(row[`${chart.categoryAlias}@OData.Community.Display.V1.FormattedValue`] ?? row[chart.categoryAlias]) || "(blank)",

@@ -144,8 +144,11 @@ function cellHtml(store: Store, solution: ShippedSolution, input: RecordFormInpu
 }
 
 export function recordFormBody(store: Store, solution: ShippedSolution, input: RecordFormInput): { title: string; body: string; scripts: string[] } {
-  const row = store.get(input.entity, input.id);
-  if (!row) return { title: "", body: "", scripts: [] };
+  const stored = store.get(input.entity, input.id);
+  // A record the acting user may not read is drawn as no record, as the Web API answers them.
+  const access = input.user.access;
+  if (!stored || (access?.canRead && !access.canRead(input.entity, stored))) return { title: "", body: "", scripts: [] };
+  const row = access?.mask ? access.mask(input.entity, stored) : stored;
   const record = rowToJson(store, input.entity, row, { annotations: ALL_ANNOTATIONS });
   const primary = input.entity.primaryNameAttribute;
   const name = (primary && asText(record[primary])) || solution.tables.get(input.entity.logicalName) || input.entity.logicalName;

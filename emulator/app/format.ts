@@ -1,4 +1,6 @@
-import type { AttributeMetadata } from "../metadata/metadata";
+import type { FetchContext } from "../fetchxml/fetchXml";
+import type { AttributeMetadata, EntityMetadata } from "../metadata/metadata";
+import type { Row } from "../storage/database";
 import { asText } from "../storage/text";
 import type { ShippedSolution } from "./shipped";
 
@@ -15,6 +17,12 @@ export interface UserSettings {
   readonly businessUnitId: string;
   readonly locale: string;
   readonly timeZone: string;
+  /** Row and column security for the acting user; absent, every row and column (the local administrator). */
+  readonly access?: {
+    readonly readScope?: FetchContext["readScope"];
+    readonly mask?: FetchContext["mask"];
+    readonly canRead?: (entity: EntityMetadata, row: Row) => boolean;
+  };
 }
 
 const dateFormats = new Map<string, { date: Intl.DateTimeFormat; dateTime: Intl.DateTimeFormat; number: Intl.NumberFormat }>();

@@ -116,6 +116,8 @@ export function queryGrid(store: Store, solution: ShippedSolution, view: Shipped
     dates: { now, timeZone: user.timeZone, fiscalYearStartMonth: 1 },
     userId: user.userId,
     businessUnitId: user.businessUnitId,
+    readScope: user.access?.readScope,
+    mask: user.access?.mask,
   });
   const total = result.totalRecordCount ?? result.rows.length;
   return {

@@ -1,7 +1,10 @@
 import type { Pipeline } from "../pipeline/pipeline";
 import type { Store } from "../storage/database";
+import type { LocalSecurity } from "../security";
 import type { ApiResponse, WebApi } from "../webapi/webApi";
-import { renderApp } from "../app/routes";
+import { actingBanner, actingCookie, actingUser, chosenUser, type ShellUser } from "./actingUser";
+import { DEFAULT_USER, renderApp } from "../app/routes";
+import type { UserSettings as AppUser } from "../app/format";
 import { serveAsset } from "./assets";
 import { CONTENT_SECURITY_POLICY, escapeHtml, page, table } from "./html";
 
@@ -15,16 +18,50 @@ export interface ShellContext {
   readonly sentMail: () => readonly unknown[];
   readonly controlsDirectory?: string;
   readonly reset: () => Promise<void>;
+  readonly security?: LocalSecurity;
 }
 
+type Headers = Readonly<Record<string, string | undefined>>;
+
+// "same-origin", not "no-referrer": with no-referrer a browser sends "Origin: null" on the page's own form posts (the user
+// picker), which the guard must refuse; no referrer ever leaves for another site either way.
 const html = (status: number, body: string): ApiResponse => ({
   status,
-  headers: { "Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": CONTENT_SECURITY_POLICY, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer" },
+  headers: { "Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": CONTENT_SECURITY_POLICY, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin" },
   body,
 });
 const json = (status: number, body: unknown): ApiResponse => ({ status, headers: { "Content-Type": "application/json; charset=utf-8" }, body: JSON.stringify(body) });
 
-export async function renderShell(context: ShellContext, method: string, rawUrl: string, _body: string): Promise<ApiResponse> {
+/** Every page as the person the shell acts as, with who that is (and a way to switch) in its header. */
+export async function renderShell(context: ShellContext, method: string, rawUrl: string, body: string, headers: Headers = {}): Promise<ApiResponse> {
+  const path = new URL(rawUrl, "http://localhost").pathname;
+  if (path === "/_shell/act-as" && method === "POST") {
+    const chosen = chosenUser(context.store, body);
+    if (!chosen) return json(400, { error: { code: "0x80040203", message: "Choose one of the listed users." } });
+    return { status: 303, headers: { Location: "/", "Set-Cookie": actingCookie(chosen) }, body: "" };
+  }
+  const acting = actingUser(context.store, headers);
+  const response = await route(context, method, rawUrl, acting);
+  if (!/^text\/html/.test(response.headers["Content-Type"] ?? "")) return response;
+  response.body = (response.body ?? "").replace("</nav></header>", `</nav>${actingBanner(context.store, acting)}</header>`);
+  response.headers["Set-Cookie"] = actingCookie(acting.id);
+  return response;
+}
+
+/** The acting user as the app draws for them: their business unit, and only the rows and columns their roles let them read. */
+function appUser(context: ShellContext, acting: ShellUser): AppUser {
+  const security = context.security;
+  if (!security) return { ...DEFAULT_USER, userId: acting.id };
+  const scope = security.fetchScope(acting.id, DEFAULT_USER.businessUnitId);
+  return {
+    ...DEFAULT_USER,
+    userId: acting.id,
+    businessUnitId: scope.businessUnitId,
+    access: { readScope: scope.readScope, mask: scope.mask, canRead: (entity, row) => security.canRead(acting.id, entity, row) },
+  };
+}
+
+async function route(context: ShellContext, method: string, rawUrl: string, acting: ShellUser): Promise<ApiResponse> {
   const url = new URL(rawUrl, "http://localhost");
   const path = url.pathname;
   const { store } = context;
@@ -45,8 +82,8 @@ export async function renderShell(context: ShellContext, method: string, rawUrl:
   const asset = serveAsset(path, context.controlsDirectory);
   if (asset) return asset;
 
-  // The model-driven app (/main.aspx) and redirects from the older pages (/, /contacts/<id>, /views).
-  const app = renderApp({ store, now: context.now, controlsDirectory: context.controlsDirectory }, rawUrl, html);
+  // The model-driven app (/main.aspx) and redirects from the older pages (/, /contacts/<id>, /views), drawn as the acting user.
+  const app = renderApp({ store, now: context.now, controlsDirectory: context.controlsDirectory, user: appUser(context, acting) }, rawUrl, html);
   if (app) return app;
 
   if (path === "/outbox") {

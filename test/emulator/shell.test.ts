@@ -6,10 +6,13 @@ import * as vm from "node:vm";
 import { SUPERVISOR_VIEWS } from "../../solution/views";
 import { CONTROL_NAMES } from "../../emulator/shell/assets";
 import { SCENARIOS, SEEDED_PEOPLE, seedDemoData } from "../../emulator/seed/demoData";
+import { FOUNDATION } from "../../emulator/seed/foundation";
 import { type TestEnvironment, startTestDataverse } from "./support/localDataverse";
 
 const NOW = new Date("2025-11-24T12:00:00Z");
 const FIRST_CONTACT = "de0a0001-0000-4000-8000-000000000001";
+/** The shell acts as a link worker unless told otherwise; the local administrator sees everyone. */
+const AS_ADMINISTRATOR = { Cookie: `sprx_caller=${FOUNDATION.adminUserId}` };
 let env: TestEnvironment;
 beforeEach(async () => {
   env = await startTestDataverse({ seed: seedDemoData, now: () => NOW });
@@ -20,7 +23,7 @@ afterEach(async () => {
 
 describe("app shell", () => {
   it("lists every person with a link to their contact form, on an accessible page (/ opens the app's people view)", async () => {
-    const home = await env.request("GET", "/");
+    const home = await env.request("GET", "/", undefined, AS_ADMINISTRATOR);
     expect(home.status).toBe(200);
     expect(home.headers.get("Content-Type")).toMatch(/^text\/html/);
     expect(home.headers.get("Content-Security-Policy")).toMatch(/(^|; )script-src 'self'(;|$)/);
@@ -40,10 +43,10 @@ describe("app shell", () => {
   });
 
   it("runs every supervisor view as a grid (/views opens the app's engagement views)", async () => {
-    const page = await env.request("GET", "/views");
+    const page = await env.request("GET", "/views", undefined, AS_ADMINISTRATOR);
     for (const view of SUPERVISOR_VIEWS) expect(page.text).toContain(`<option value="${view.savedQueryId}"`);
     const disengaged = SUPERVISOR_VIEWS.find((v) => v.name === "Closed as disengaged");
-    const closed = await env.request("GET", `/main.aspx?pagetype=entitylist&etn=sprx_engagement&viewid=${disengaged?.savedQueryId ?? ""}`);
+    const closed = await env.request("GET", `/main.aspx?pagetype=entitylist&etn=sprx_engagement&viewid=${disengaged?.savedQueryId ?? ""}`, undefined, AS_ADMINISTRATOR);
     expect(closed.text).toContain('Closed as disengaged <span class="count">(1 record)</span>');
   });
 

@@ -331,7 +331,7 @@ describe("the rest of a real export", () => {
   });
 
   it("reports what it packed", () => {
-    expect(full.result.counts).toMatchObject({ tables: 6, charts: CHARTS.length, roles: 3, apps: 1, controls: 3, customApis: 1, eventCatalogs: 2, cloudFlows: 1, environmentVariables: 8 });
+    expect(full.result.counts).toMatchObject({ tables: 6, charts: CHARTS.length, roles: 4, apps: 1, controls: 3, customApis: 1, eventCatalogs: 2, cloudFlows: 1, environmentVariables: 8 });
     expect(full.result.counts.views).toBeGreaterThanOrEqual(SUPERVISOR_VIEWS.length);
     expect(full.result.counts.files).toBe(full.files.size);
   });
