@@ -143,11 +143,12 @@ function cellHtml(store: Store, solution: ShippedSolution, input: RecordFormInpu
   }
 }
 
-export function recordFormBody(store: Store, solution: ShippedSolution, input: RecordFormInput): { title: string; body: string; scripts: string[] } {
+export function recordFormBody(store: Store, solution: ShippedSolution, input: RecordFormInput): { title: string; body: string; scripts: string[]; denied?: boolean } {
   const stored = store.get(input.entity, input.id);
-  // A record the acting user may not read is drawn as no record, as the Web API answers them.
+  // A record beyond the acting user's read access is refused, as the Web API refuses it (403).
   const access = input.user.access;
-  if (!stored || (access?.canRead && !access.canRead(input.entity, stored))) return { title: "", body: "", scripts: [] };
+  if (!stored) return { title: "", body: "", scripts: [] };
+  if (access?.canRead && !access.canRead(input.entity, stored)) return { title: "", body: "", scripts: [], denied: true };
   const row = access?.mask ? access.mask(input.entity, stored) : stored;
   const record = rowToJson(store, input.entity, row, { annotations: ALL_ANNOTATIONS });
   const primary = input.entity.primaryNameAttribute;
