@@ -8,3 +8,4 @@ export * from "./closure";
 export * from "./wellbeing";
 export * from "./closureSummary";
 export * from "./guidance";
+export * from "./dateFormat";
