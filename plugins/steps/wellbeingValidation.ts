@@ -43,7 +43,7 @@ export const wellbeingValidation: StepHandler = async (context, services) => {
       problems: [{ code: "wellbeing.kind", message: "choose the instrument and the timepoint from the known options" }],
     };
   }
-  const answers = answersOf(Object.fromEntries(ANSWER_COLUMNS.map((c) => [c, numberOf(value(c)) ?? null])) as WellbeingScoreRow);
+  const answers = answersOf(Object.fromEntries(ANSWER_COLUMNS.map((c) => [c, numberOf(value(c)) ?? null])));
   const measure: MeasureInput = { id: context.primaryId, instrument, timepoint, completedOn: isoDay(value("sprx_completedon")), answers };
 
   const [engagement, others] = engagementId
