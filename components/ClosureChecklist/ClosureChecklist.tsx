@@ -1,5 +1,22 @@
 import * as React from "react";
-import { Badge, Button, Checkbox, Field, Select, Text, Textarea, makeStyles, tokens } from "@fluentui/react-components";
+import {
+  Badge,
+  Button,
+  Checkbox,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  DialogTrigger,
+  Field,
+  Select,
+  Text,
+  Textarea,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
 import {
   CHECKS_PROVED_FROM_RECORD,
   CLOSURE_REASONS,
@@ -182,17 +199,57 @@ function OpenChecklist(props: { env: ControlEnvironment; hook: EngagementHook; d
           </ul>
         </section>
       )}
-      <div>
-        <Button
-          appearance="primary"
-          disabledFocusable={!verdict.canClose || hook.saving}
-          aria-describedby={verdict.canClose ? undefined : "sprx-missing-list"}
-          onClick={close}
-        >
-          {t("Checklist_Close")}
-        </Button>
-      </div>
+      <ConfirmClosure env={env} canClose={verdict.canClose} saving={hook.saving} consentToShare={engagement.sprx_consenttoshare === true} onConfirm={close} />
     </div>
+  );
+}
+
+/**
+ * Closing cannot be undone by the worker, so it asks first and says what
+ * follows: the referrer is sent the summary (with consent), the person
+ * leaves the caseload, and only a supervisor can reopen. An alert dialog
+ * (focus moves into it, Escape cancels and returns focus to the button).
+ */
+function ConfirmClosure(props: { env: ControlEnvironment; canClose: boolean; saving: boolean; consentToShare: boolean; onConfirm: () => void }): React.ReactElement {
+  const { env, canClose, saving, consentToShare, onConfirm } = props;
+  const t = env.strings;
+  const [open, setOpen] = React.useState(false);
+  return (
+    <Dialog modalType="alert" open={open} onOpenChange={(_, d) => setOpen(d.open && canClose)}>
+      <DialogTrigger disableButtonEnhancement>
+        <div>
+          <Button appearance="primary" disabledFocusable={!canClose || saving} aria-describedby={canClose ? undefined : "sprx-missing-list"}>
+            {t("Checklist_Close")}
+          </Button>
+        </div>
+      </DialogTrigger>
+      <DialogSurface aria-describedby="sprx-confirm-closure-text">
+        <DialogBody>
+          <DialogTitle>{t("Confirm_Title")}</DialogTitle>
+          <DialogContent id="sprx-confirm-closure-text">
+            <ul>
+              <li>{t(consentToShare ? "Confirm_ReferrerEmailed" : "Confirm_ReferrerNotEmailed")}</li>
+              <li>{t("Confirm_LeavesCaseload")}</li>
+              <li>{t("Confirm_SupervisorReopens")}</li>
+            </ul>
+          </DialogContent>
+          <DialogActions>
+            <Button
+              appearance="primary"
+              onClick={() => {
+                setOpen(false);
+                onConfirm();
+              }}
+            >
+              {t("Checklist_Close")}
+            </Button>
+            <DialogTrigger disableButtonEnhancement>
+              <Button>{t("Confirm_Cancel")}</Button>
+            </DialogTrigger>
+          </DialogActions>
+        </DialogBody>
+      </DialogSurface>
+    </Dialog>
   );
 }
 

@@ -90,6 +90,7 @@ const ENGAGEMENT_COLUMNS = [
   "sprx_referralreason", "sprx_consent", "sprx_stage", "sprx_plannedsessions", "sprx_extensionrequests",
   "sprx_extensionapproved", "sprx_extensionsessions", "sprx_extensionreason", "sprx_barriers", "sprx_suggestedslots",
   "sprx_closurereason", "sprx_closuresummary", "sprx_nextsteps", "sprx_closedon", "sprx_windowstart", "sprx_windowend",
+  "sprx_sessionsattended", "sprx_referrername", "sprx_referreremail", "sprx_consenttoshare",
 ];
 const PAST_COLUMNS = ["sprx_engagementid", "sprx_name", "statecode", "statuscode", "createdon", "sprx_referraldate", "sprx_referralsource", "sprx_closurereason", "sprx_closedon", "sprx_sessionsattended"];
 const EXPANDS = {

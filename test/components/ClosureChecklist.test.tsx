@@ -11,6 +11,14 @@ import { daysFromNow, isoDay, mount, personWithEngagement } from "./support/scen
 
 const closeButton = () => screen.getByRole("button", { name: "Close engagement" });
 
+/** Closing asks first; the dialog's own button confirms. */
+async function confirmClosure(user: ReturnType<typeof userEvent.setup>): Promise<string> {
+  const dialog = await screen.findByRole("alertdialog", { name: "Close this engagement?" });
+  const said = dialog.textContent ?? "";
+  await user.click(within(dialog).getByRole("button", { name: "Close engagement" }));
+  return said;
+}
+
 /** An engagement closing with "goals met": every ticked check done, a closing measure stored, nothing booked. */
 function readyToClose(): ReturnType<typeof personWithEngagement> {
   const scenario = personWithEngagement(
@@ -101,12 +109,14 @@ describe("Closure checklist", () => {
 
     webAPI.failNext("updateRecord", platformError(0x80040265, "The referrer has not been told of the outcome yet."));
     await user.click(closeButton());
+    await confirmClosure(user);
     const alert = await screen.findByRole("alert");
     expect(alert.textContent).toContain("The referrer has not been told of the outcome yet.");
     expect(screen.getByRole<HTMLTextAreaElement>("textbox", { name: /^Closure summary/ }).value).toBe("Six sessions; now part of a walking group");
     expect(screen.getByLabelText<HTMLTextAreaElement>("Next steps").value).toBe("Keep going to the group");
 
     await user.click(closeButton());
+    await confirmClosure(user);
     expect(await screen.findByRole("heading", { name: "Engagement ENG-000001 is closed" })).toBeTruthy();
     expect(webAPI.row("sprx_engagement", engagementId)).toMatchObject({
       statecode: 1,
@@ -116,6 +126,48 @@ describe("Closure checklist", () => {
       sprx_nextsteps: "Keep going to the group",
     });
     expect(screen.queryByRole("button", { name: "Reopen" })).toBeNull();
+  });
+
+  it("after the server refuses a closure, shows the checklist as the server holds it now", async () => {
+    const { webAPI, contactId, engagementId } = readyToClose();
+    const user = userEvent.setup();
+    mount(ClosureChecklist, { control: "ClosureChecklist", webAPI, contactId });
+    await screen.findByText('Checks for "Goals met"');
+    await user.type(screen.getByRole("textbox", { name: /^Closure summary/ }), "Six sessions");
+    await waitFor(() => expect(closeButton().getAttribute("aria-disabled")).toBeNull());
+    const label = closureCheckLabel("referrerInformed");
+    expect(screen.getByRole("checkbox", { name: label })).toHaveProperty("checked", true);
+
+    // A colleague unticks a check meanwhile; the server refuses the closure because of it.
+    const check = webAPI.rows("sprx_closurecheck").find((r) => r._sprx_engagementid_value === engagementId && r.sprx_item === ClosureCheckItemValues.referrerInformed);
+    webAPI.touch("sprx_closurecheck", String(check?.sprx_closurecheckid), { sprx_done: false });
+    webAPI.failNext("updateRecord", platformError(0x80040265, `This engagement cannot be closed yet: ${label}: not done yet.`));
+    await user.click(closeButton());
+    await confirmClosure(user);
+
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("cannot be closed yet");
+    expect(document.activeElement).toBe(alert);
+    await waitFor(() => expect(screen.getByRole("checkbox", { name: label })).toHaveProperty("checked", false));
+    expect(screen.getByRole<HTMLTextAreaElement>("textbox", { name: /^Closure summary/ }).value).toBe("Six sessions");
+  });
+
+  it("asks before closing, saying what follows; Not yet closes nothing", async () => {
+    const { webAPI, contactId, engagementId } = readyToClose();
+    webAPI.touch("sprx_engagement", engagementId, { sprx_consenttoshare: true });
+    const user = userEvent.setup();
+    mount(ClosureChecklist, { control: "ClosureChecklist", webAPI, contactId });
+    await screen.findByText('Checks for "Goals met"');
+    await user.type(screen.getByRole("textbox", { name: /^Closure summary/ }), "Six sessions");
+    await waitFor(() => expect(closeButton().getAttribute("aria-disabled")).toBeNull());
+    await user.click(closeButton());
+    const dialog = await screen.findByRole("alertdialog", { name: "Close this engagement?" });
+    expect(dialog.textContent).toContain("The referrer is emailed the closure summary.");
+    expect(dialog.textContent).toContain("The person leaves your active caseload.");
+    expect(dialog.textContent).toContain("Only a supervisor can reopen it.");
+    await user.click(within(dialog).getByRole("button", { name: "Not yet" }));
+    await waitFor(() => expect(screen.queryByRole("alertdialog")).toBeNull());
+    expect(webAPI.writes().filter((w) => w.entity === "sprx_engagement")).toEqual([]);
   });
 
   it("lets a supervisor reopen a closed engagement", async () => {
