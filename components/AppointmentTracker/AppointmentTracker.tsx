@@ -2,7 +2,6 @@ import * as React from "react";
 import {
   Badge,
   Button,
-  Checkbox,
   Field,
   Input,
   Select,
@@ -13,7 +12,6 @@ import {
 } from "@fluentui/react-components";
 import {
   ATTENDANCES,
-  REFERRAL_SOURCES,
   SESSION_MODES,
   closureReasonLabel,
   dayFromIso,
@@ -23,7 +21,6 @@ import {
   stageName,
   type Attendance,
   type EngagementState,
-  type ReferralSource,
   type SessionMode,
   type SessionView,
 } from "../../domain";
@@ -35,6 +32,7 @@ import type { ControlEnvironment } from "../shared/hostContext";
 import { ClosureReasonValues, keyOf, type EngagementRow } from "../shared/rows";
 import type { ContactEngagements } from "../shared/store";
 import { useEngagement, type EngagementHook } from "../shared/useEngagement";
+import { StartEngagement } from "./StartEngagement";
 
 const useStyles = makeStyles({
   stack: { display: "flex", flexDirection: "column", rowGap: tokens.spacingVerticalS },
@@ -106,66 +104,6 @@ function TrackerBody({ env, hook, data }: { env: ControlEnvironment; hook: Engag
       {past.length > 0 && <PastEngagements env={env} engagements={past} />}
       {open === undefined && engagement === undefined && past.length === 0 && <Text>{t("Tracker_NoEngagements")}</Text>}
     </>
-  );
-}
-
-function StartEngagement({ env, hook, reReferral }: { env: ControlEnvironment; hook: EngagementHook; reReferral: boolean }): React.ReactElement {
-  const t = env.strings;
-  const styles = useStyles();
-  const today = dayToIso(env.calendar.dayOf(env.now()));
-  const [referralDate, setReferralDate] = React.useState(today);
-  const [source, setSource] = React.useState<ReferralSource | "">("");
-  const [reason, setReason] = React.useState("");
-  const [consent, setConsent] = React.useState(false);
-  const [tried, setTried] = React.useState(false);
-
-  const problems = {
-    referralDate: !isDay(referralDate) ? t("Start_DateInvalid") : referralDate > today ? t("Start_DateInFuture") : undefined,
-    source: source ? undefined : t("Start_SourceRequired"),
-    reason: reason.trim() ? undefined : t("Start_ReasonRequired"),
-    consent: consent ? undefined : t("Start_ConsentRequired"),
-  };
-  const shown = (problem: string | undefined) => (tried ? problem : undefined);
-
-  const submit = async (event: React.FormEvent) => {
-    event.preventDefault();
-    setTried(true);
-    if (Object.values(problems).some(Boolean) || !env.contactId || !source) return;
-    const contactId = env.contactId;
-    // On success the open engagement replaces this form; on failure everything typed stays.
-    await hook.save(() => env.store.startEngagement(contactId, { referralDate, source, reason: reason.trim(), consent }), t("Start_Saved"));
-  };
-
-  return (
-    <form className={styles.form} onSubmit={(e) => void submit(e)} noValidate aria-label={t("Start_Title")}>
-      <Text as="h3" weight="semibold" size={400}>
-        {t(reReferral ? "Start_TitleReReferral" : "Start_Title")}
-      </Text>
-      <Field label={t("Start_ReferralDate")} required validationMessage={shown(problems.referralDate)}>
-        <Input type="date" value={referralDate} max={today} onChange={(_, d) => setReferralDate(d.value)} />
-      </Field>
-      <Field label={t("Start_Source")} required validationMessage={shown(problems.source)}>
-        <Select value={source} onChange={(_, d) => setSource(d.value as ReferralSource | "")}>
-          <option value="">{t("Common_Choose")}</option>
-          {REFERRAL_SOURCES.map((s) => (
-            <option key={s} value={s}>
-              {t(`ReferralSource_${s}`)}
-            </option>
-          ))}
-        </Select>
-      </Field>
-      <Field label={t("Start_Reason")} required validationMessage={shown(problems.reason)}>
-        <Textarea value={reason} onChange={(_, d) => setReason(d.value)} resize="vertical" />
-      </Field>
-      <Field validationMessage={shown(problems.consent)}>
-        <Checkbox checked={consent} onChange={(_, d) => setConsent(d.checked === true)} label={t("Start_Consent")} />
-      </Field>
-      <div>
-        <Button type="submit" appearance="primary" disabled={hook.saving}>
-          {t("Start_Submit")}
-        </Button>
-      </div>
-    </form>
   );
 }
 
@@ -542,13 +480,4 @@ function PastEngagements({ env, engagements }: { env: ControlEnvironment; engage
       </ul>
     </section>
   );
-}
-
-function isDay(text: string): boolean {
-  try {
-    dayFromIso(text);
-    return text.length === 10;
-  } catch {
-    return false;
-  }
 }

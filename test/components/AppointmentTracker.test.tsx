@@ -4,7 +4,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { AppointmentTracker } from "../../components/AppointmentTracker";
 import { parseSuggestedSlots } from "../../components/AppointmentTracker/AppointmentTracker";
-import { AttendanceValues, ReferralSourceValues, SessionModeValues } from "../../solution/generated/dataverse";
+import { AttendanceValues, ReferralMethodValues, ReferralSourceValues, SessionModeValues } from "../../solution/generated/dataverse";
 import { platformError } from "./support/fakeWebApi";
 import { daysFromNow, mount, personWithEngagement, personWithoutEngagement } from "./support/scenario";
 
@@ -23,18 +23,33 @@ describe("Six-appointment tracker", () => {
     }
   });
 
-  it("starts an engagement only once the form is complete, and says what is missing", async () => {
+  it("starts an engagement only once the form is complete, says what is missing and focuses the first field to fix", async () => {
     const { webAPI, contactId } = personWithoutEngagement();
     const user = userEvent.setup();
     mount(AppointmentTracker, { control: "AppointmentTracker", webAPI, contactId });
     await user.click(await screen.findByRole("button", { name: "Start engagement" }));
     expect(screen.getByText("Choose who referred the person.")).toBeTruthy();
     expect(screen.getByText("The engagement can only start once the person has agreed.")).toBeTruthy();
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText(/Referred by/)));
     expect(webAPI.writes()).toHaveLength(0);
 
     await user.selectOptions(screen.getByLabelText(/Referred by/), "gp");
+    await user.click(screen.getByRole("button", { name: "Start engagement" }));
+    expect(screen.getByText("Enter the name of the person or service who referred.")).toBeTruthy();
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText(/Referrer's name/)));
+    await user.type(screen.getByLabelText(/Referrer's name/), "Dr Example");
+    await user.type(screen.getByLabelText("Referrer's role"), "Practice nurse");
+    await user.type(screen.getByLabelText("Referrer's organisation"), "Riverside Surgery");
+    await user.type(screen.getByLabelText(/Referrer's email/), "not-an-address");
+    await user.selectOptions(screen.getByLabelText("Referral method"), "electronic");
     await user.type(screen.getByLabelText(/Reason for referral/), "Feeling isolated since retiring");
     await user.click(screen.getByLabelText(/agrees to work with the service/));
+    await user.click(screen.getByLabelText(/outcome may be shared with the referrer/));
+    await user.click(screen.getByRole("button", { name: "Start engagement" }));
+    expect(screen.getByText("Enter an email address like name@example.org.")).toBeTruthy();
+    expect(webAPI.writes()).toHaveLength(0);
+    await user.clear(screen.getByLabelText(/Referrer's email/));
+    await user.type(screen.getByLabelText(/Referrer's email/), "referrals@riverside.example");
     await user.click(screen.getByRole("button", { name: "Start engagement" }));
 
     await screen.findByText("Engagement started.");
@@ -44,7 +59,13 @@ describe("Six-appointment tracker", () => {
       "sprx_contactid@odata.bind": `/contacts(${contactId})`,
       sprx_referralsource: ReferralSourceValues.gp,
       sprx_referralreason: "Feeling isolated since retiring",
+      sprx_referrername: "Dr Example",
+      sprx_referrerrole: "Practice nurse",
+      sprx_referrerorganisation: "Riverside Surgery",
+      sprx_referreremail: "referrals@riverside.example",
+      sprx_referralmethod: ReferralMethodValues.electronic,
       sprx_consent: true,
+      sprx_consenttoshare: true,
     });
     expect(await screen.findByText("0 of 6 sessions attended")).toBeTruthy();
   });
