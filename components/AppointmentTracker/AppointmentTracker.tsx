@@ -98,8 +98,10 @@ function TrackerBody({ env, hook, data }: { env: ControlEnvironment; hook: Engag
   const engagement = data.engagement;
   const open = engagement && !isClosed(engagement) ? engagement : undefined;
   const past = open ? data.pastEngagements : [...(engagement ? [engagement] : []), ...data.pastEngagements];
+  const closedLatest = engagement && !open ? engagement : undefined;
   return (
     <>
+      {closedLatest && <ClosedEngagement env={env} hook={hook} data={data} engagement={closedLatest} />}
       {open ? <OpenEngagement env={env} hook={hook} data={data} engagement={open} /> : <StartEngagement env={env} hook={hook} reReferral={past.length > 0} />}
       {past.length > 0 && <PastEngagements env={env} engagements={past} />}
       {open === undefined && engagement === undefined && past.length === 0 && <Text>{t("Tracker_NoEngagements")}</Text>}
@@ -199,12 +201,38 @@ function WindowBar({ env, state }: { env: ControlEnvironment; state: EngagementS
   );
 }
 
-function SessionList(props: { env: ControlEnvironment; hook: EngagementHook; state: EngagementState; data: ContactEngagements }): React.ReactElement {
-  const { env, hook, state, data } = props;
+/**
+ * The most recent engagement, closed: its sessions stay readable here (the
+ * plan and wellbeing stay in Stage guidance, the outcome in the Closure
+ * checklist), above the form that starts a re-referral.
+ */
+function ClosedEngagement(props: { env: ControlEnvironment; hook: EngagementHook; data: ContactEngagements; engagement: EngagementRow }): React.ReactElement {
+  const { env, hook, data, engagement } = props;
+  const t = env.strings;
+  const styles = useStyles();
+  const state = evaluate(data, env.calendar, env.now());
+  return (
+    <div className={styles.stack}>
+      <Text as="h3" weight="semibold" size={400}>
+        {t("Tracker_ClosedHeading", { reference: engagement.sprx_name ?? "" })}
+      </Text>
+      <Text>{attendedText(env, state.sessionsAttended)}</Text>
+      <SessionList env={env} hook={hook} state={state} data={data} readOnly />
+    </div>
+  );
+}
+
+/** "1 session attended", "3 sessions attended". */
+function attendedText(env: ControlEnvironment, attended: number): string {
+  return env.strings(attended === 1 ? "Tracker_AttendedOne" : "Tracker_AttendedMany", { attended: env.format.integer(attended) });
+}
+
+function SessionList(props: { env: ControlEnvironment; hook: EngagementHook; state: EngagementState; data: ContactEngagements; readOnly?: boolean }): React.ReactElement {
+  const { env, hook, state, data, readOnly = false } = props;
   const t = env.strings;
   const styles = useStyles();
   const booked = state.sessions.filter((s) => s.attendance === "attended" || s.attendance === "planned").length;
-  const placeholders = Array.from({ length: Math.max(0, state.plannedSessions - booked) }, (_, i) => booked + i + 1);
+  const placeholders = readOnly ? [] : Array.from({ length: Math.max(0, state.plannedSessions - booked) }, (_, i) => booked + i + 1);
   return (
     <section aria-labelledby="sprx-sessions-heading" className={styles.stack}>
       <Text as="h4" weight="semibold" id="sprx-sessions-heading">
@@ -219,6 +247,7 @@ function SessionList(props: { env: ControlEnvironment; hook: EngagementHook; sta
             session={session}
             planned={state.plannedSessions}
             etag={data.sessions.find((row) => row.activityid === session.id)?.["@odata.etag"]}
+            readOnly={readOnly}
           />
         ))}
         {placeholders.map((number) => (
@@ -232,8 +261,8 @@ function SessionList(props: { env: ControlEnvironment; hook: EngagementHook; sta
   );
 }
 
-function SessionItem(props: { env: ControlEnvironment; hook: EngagementHook; session: SessionView; planned: number; etag?: string | null }): React.ReactElement {
-  const { env, hook, session, planned, etag } = props;
+function SessionItem(props: { env: ControlEnvironment; hook: EngagementHook; session: SessionView; planned: number; etag?: string | null; readOnly: boolean }): React.ReactElement {
+  const { env, hook, session, planned, etag, readOnly } = props;
   const t = env.strings;
   const styles = useStyles();
   const [attendance, setAttendance] = React.useState<Attendance | "">("");
@@ -261,7 +290,8 @@ function SessionItem(props: { env: ControlEnvironment; hook: EngagementHook; ses
       <Text weight="semibold">
         {counted
           ? t("Session_Title", { number: session.sessionNumber, stage: stageName(stageFor(session.sessionNumber - 1, planned, false)) })
-          : t("Session_TitleNotCounted")}
+          : // A missed or cancelled session used no slot of the plan: the next one booked takes its number.
+            t(session.attendance === "didNotAttend" ? "Session_TitleMissed" : "Session_TitleCancelled", { number: session.sessionNumber })}
       </Text>
       <div className={styles.row}>
         <Text>{env.format.dateTime(session.start)}</Text>
@@ -271,7 +301,7 @@ function SessionItem(props: { env: ControlEnvironment; hook: EngagementHook; ses
         </Badge>
         {session.mode && <Text>{t(`Mode_${session.mode}`)}</Text>}
       </div>
-      {session.attendance === "planned" && (
+      {session.attendance === "planned" && !readOnly && (
         <div className={styles.row}>
           <Field label={t("Session_RecordLabel", { number: session.sessionNumber })}>
             <Select value={attendance} onChange={(_, d) => setAttendance(d.value as Attendance | "")}>
@@ -291,7 +321,7 @@ function SessionItem(props: { env: ControlEnvironment; hook: EngagementHook; ses
           </Button>
         </div>
       )}
-      {rescheduling && (
+      {rescheduling && !readOnly && (
         <div className={styles.row}>
           <Field label={t("Session_NewTime", { number: session.sessionNumber })} validationMessage={fromLocalInput(when, env.offsetMinutes) ? undefined : t("Book_TimeInvalid")}>
             <Input type="datetime-local" value={when} onChange={(_, d) => setWhen(d.value)} />
@@ -466,7 +496,7 @@ function PastEngagements({ env, engagements }: { env: ControlEnvironment; engage
           return (
             <li key={e.sprx_engagementid ?? e.sprx_name}>
               <Text>
-                {t(e.statecode === 1 ? "Past_Closed" : "Past_Open", {
+                {t(e.statecode !== 1 ? "Past_Open" : e.sprx_sessionsattended === 1 ? "Past_ClosedOne" : "Past_Closed", {
                   reference: e.sprx_name ?? "",
                   referred: e.sprx_referraldate ? env.format.day(e.sprx_referraldate) : "–",
                   closed: e.sprx_closedon ? env.format.dateTime(new Date(e.sprx_closedon)) : "–",
