@@ -155,9 +155,14 @@ describe("Stage guidance", () => {
 
   it("shows a stored value the rules reject as a message with Retry, not a blank panel", async () => {
     const { webAPI, contactId, engagementId } = personWithEngagement([], { sprx_referraldate: "2026-02-30" });
+    // React (and jsdom) report an error caught by an error boundary on console.error: that report is expected here, so it is captured.
+    const reported = jest.spyOn(console, "error").mockImplementation(() => undefined);
     const user = userEvent.setup();
     mount(StageGuidance, { control: "StageGuidance", webAPI, contactId });
     const alert = await screen.findByRole("alert");
+    const reports = reported.mock.calls.flat().map(String).join("\n");
+    reported.mockRestore();
+    expect(reports).toContain('Not a calendar date: "2026-02-30"');
     expect(alert.textContent).toContain("This engagement has a value the service cannot use");
     expect(alert.textContent).toContain('Not a calendar date: "2026-02-30"');
     webAPI.touch("sprx_engagement", engagementId, { sprx_referraldate: "2026-02-20" });
