@@ -153,6 +153,7 @@ function OpenChecklist(props: { env: ControlEnvironment; hook: EngagementHook; d
                   engagement={engagement}
                   met={item === "futureSessionsCancelled" ? openFutureSessions === 0 : closingWellbeingRecorded}
                   openFutureSessions={openFutureSessions}
+                  scores={data.scores}
                 />
               ) : (
                 <TickedCheck key={item} env={env} hook={hook} item={item} row={rows.get(item)} engagementId={engagement.sprx_engagementid ?? ""} />
@@ -292,8 +293,16 @@ function TickedCheck(props: { env: ControlEnvironment; hook: EngagementHook; ite
   );
 }
 
-function ProvedCheck(props: { env: ControlEnvironment; hook: EngagementHook; item: ClosureCheckItem; engagement: EngagementRow; met: boolean; openFutureSessions: number }): React.ReactElement {
-  const { env, hook, item, engagement, met, openFutureSessions } = props;
+function ProvedCheck(props: {
+  env: ControlEnvironment;
+  hook: EngagementHook;
+  item: ClosureCheckItem;
+  engagement: EngagementRow;
+  met: boolean;
+  openFutureSessions: number;
+  scores: ContactEngagements["scores"];
+}): React.ReactElement {
+  const { env, hook, item, engagement, met, openFutureSessions, scores } = props;
   const t = env.strings;
   const styles = useStyles();
   return (
@@ -314,7 +323,15 @@ function ProvedCheck(props: { env: ControlEnvironment; hook: EngagementHook; ite
             : t("Checklist_ClosingMeasureMissing")}
       </Text>
       {item === "closingWellbeingRecorded" && !met && (
-        <WellbeingForm env={env} hook={hook} engagementId={engagement.sprx_engagementid ?? ""} timepoint="closing" headingLevel="h4" />
+        <WellbeingForm
+          env={env}
+          hook={hook}
+          engagementId={engagement.sprx_engagementid ?? ""}
+          scores={scores}
+          referralDate={engagement.sprx_referraldate}
+          timepoint="closing"
+          headingLevel="h4"
+        />
       )}
     </li>
   );

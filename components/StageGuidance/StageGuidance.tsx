@@ -3,22 +3,19 @@ import { Badge, Button, Card, CardHeader, Checkbox, Field, Input, Select, Text, 
 import {
   BARRIERS,
   GOAL_STATUSES,
-  ONS4_ITEMS,
   barrierGuidance,
   conversationGuidance,
   reviewGoal,
   stageGuidance,
   stageName,
-  wellbeingChange,
   type Barrier,
   type GoalStatus,
-  type Instrument,
 } from "../../domain";
 import { ControlShell } from "../shared/ControlShell";
 import { seenVersion } from "../shared/gateway";
 import { ScaleSelect } from "../shared/ScaleSelect";
-import { WellbeingForm } from "../shared/WellbeingForm";
-import { evaluate, isClosed, scoredMeasures, type ScoredMeasure } from "../shared/facts";
+import { evaluate, isClosed } from "../shared/facts";
+import { Wellbeing } from "./WellbeingSection";
 import type { ControlEnvironment } from "../shared/hostContext";
 import { BarrierValues, GoalStatusValues, keyOf, keysOf, multiSelectValue, type EngagementRow, type GoalRow } from "../shared/rows";
 import type { ContactEngagements } from "../shared/store";
@@ -371,66 +368,4 @@ function Barriers(props: { env: ControlEnvironment; hook: EngagementHook; engage
       )}
     </section>
   );
-}
-
-/** The first baseline (or, failing that, the first measure) and the latest, per instrument. */
-function baselineAndLatest(measures: readonly ScoredMeasure[], instrument: Instrument): { baseline?: ScoredMeasure; latest?: ScoredMeasure } {
-  const own = measures.filter((m) => m.instrument === instrument);
-  const baseline = own.find((m) => m.timepoint === "baseline") ?? own[0];
-  const latest = own.at(-1);
-  return { baseline, latest: latest === baseline ? undefined : latest };
-}
-
-function Wellbeing(props: { env: ControlEnvironment; hook: EngagementHook; data: ContactEngagements; engagement: EngagementRow; readOnly: boolean }): React.ReactElement {
-  const { env, hook, data, engagement, readOnly } = props;
-  const t = env.strings;
-  const styles = useStyles();
-  const measures = scoredMeasures(data.scores);
-  return (
-    <section aria-labelledby="sprx-wellbeing-heading" className={styles.stack}>
-      <Text as="h4" weight="semibold" id="sprx-wellbeing-heading">
-        {t("Wellbeing_Heading")}
-      </Text>
-      {(["ons4", "ucla3"] as const).map((instrument) => {
-        const { baseline, latest } = baselineAndLatest(measures, instrument);
-        if (!baseline) return <Text key={instrument}>{t("Wellbeing_NoneYet", { instrument: t(`Instrument_${instrument}`) })}</Text>;
-        return (
-          <div key={instrument} className={styles.item}>
-            <Text weight="semibold">{t(`Instrument_${instrument}`)}</Text>
-            <Text block>
-              {t("Wellbeing_Baseline", { date: baseline.completedOn ? env.format.day(baseline.completedOn) : "–" })}
-              {latest && ` ${t("Wellbeing_Latest", { date: latest.completedOn ? env.format.day(latest.completedOn) : "–" })}`}
-            </Text>
-            <ul className={styles.list}>
-              {latest
-                ? wellbeingChange(baseline.score, latest.score).map((change) => (
-                    <li key={change.measure}>
-                      <Text>
-                        {t("Wellbeing_Change", {
-                          measure: t(`Measure_${change.measure}`),
-                          from: change.from,
-                          to: change.to,
-                          direction: t(change.change === 0 ? "Wellbeing_Same" : change.improved ? "Wellbeing_Better" : "Wellbeing_Worse"),
-                        })}
-                      </Text>
-                    </li>
-                  ))
-                : describeItems(baseline, t).map((line) => (
-                    <li key={line}>
-                      <Text>{line}</Text>
-                    </li>
-                  ))}
-            </ul>
-          </div>
-        );
-      })}
-      {!readOnly && <WellbeingForm env={env} hook={hook} engagementId={engagement.sprx_engagementid ?? ""} />}
-    </section>
-  );
-}
-
-function describeItems(measure: ScoredMeasure, t: ControlEnvironment["strings"]): string[] {
-  const score = measure.score;
-  if (score.instrument === "ucla3") return [t("Wellbeing_UclaTotal", { total: score.total, band: t(`Band_${score.band}`) })];
-  return ONS4_ITEMS.map((item) => t("Wellbeing_Item", { measure: t(`Measure_${item}`), value: score.items[item], band: t(`Band_${score.bands[item]}`) }));
 }

@@ -75,6 +75,9 @@ export interface EngagementStore {
   createGoal(engagementId: string, goal: GoalInput): Promise<string>;
   updateGoal(goal: Versioned, changes: GoalInput & { readonly reviewsSinceProgress: number }): Promise<void>;
   recordWellbeing(engagementId: string, score: WellbeingInput): Promise<string>;
+  /** Corrects a stored measure (its timepoint, date and answers). */
+  correctWellbeing(measure: Versioned, score: WellbeingInput): Promise<void>;
+  deleteWellbeing(measure: Versioned): Promise<void>;
   /** Ticks or unticks one check, creating its row the first time. */
   saveCheck(engagementId: string, existing: Versioned | undefined, check: CheckInput): Promise<void>;
   closeEngagement(engagement: Versioned, closure: { reason: ClosureReason; summary: string; nextSteps: string }): Promise<void>;
@@ -227,6 +230,19 @@ export function createEngagementStore(gateway: DataverseGateway): EngagementStor
         ...score.answers,
         "sprx_engagementid@odata.bind": `/sprx_engagements(${recordId(engagementId)})`,
       });
+    },
+
+    correctWellbeing(measure, score) {
+      return gateway.update("wellbeingScore", measure, {
+        sprx_instrument: InstrumentValues[score.instrument],
+        sprx_timepoint: TimepointValues[score.timepoint],
+        sprx_completedon: score.completedOn,
+        ...score.answers,
+      });
+    },
+
+    deleteWellbeing(measure) {
+      return gateway.delete("wellbeingScore", measure);
     },
 
     async saveCheck(engagementId, existing, check) {

@@ -130,12 +130,60 @@ describe("Stage guidance", () => {
     await screen.findByText("Wellbeing measure saved.");
     expect(webAPI.writes()[0].data).toMatchObject({
       sprx_instrument: InstrumentValues.ons4,
-      sprx_timepoint: TimepointValues.review,
+      // The person's first ONS4 measure: Baseline by default (UCLA-3 already has one).
+      sprx_timepoint: TimepointValues.baseline,
       sprx_ons4_satisfied: 6,
       sprx_ons4_worthwhile: 5,
       sprx_ons4_happy: 7,
       sprx_ons4_anxious: 3,
     });
+  });
+
+  it("corrects a stored measure in place and deletes one after asking, one form at a time", async () => {
+    const { webAPI, contactId, engagementId } = personWithEngagement([{ days: -30, attendance: "attended" }]);
+    const seed = (day: number, timepoint: keyof typeof TimepointValues, happy: number) =>
+      webAPI.seed("sprx_wellbeingscore", {
+        _sprx_engagementid_value: engagementId, sprx_instrument: InstrumentValues.ons4, sprx_timepoint: TimepointValues[timepoint],
+        sprx_completedon: isoDay(daysFromNow(day)), sprx_ons4_satisfied: 5, sprx_ons4_worthwhile: 5, sprx_ons4_happy: happy, sprx_ons4_anxious: 4,
+      });
+    seed(-30, "baseline", 4);
+    const review = seed(-2, "review", 6);
+    const user = userEvent.setup();
+    mount(StageGuidance, { control: "StageGuidance", webAPI, contactId });
+    const measures = (await screen.findByRole("heading", { name: "Measures recorded" })).closest("section") as HTMLElement;
+    const reviewName = `Review ONS4 personal wellbeing, ${isoDay(daysFromNow(-2))}`;
+    await user.click(within(measures).getByRole("button", { name: `Correct ${reviewName}` }));
+    const form = screen.getByRole("form", { name: "Correct this measure" });
+    expect(screen.queryByRole("form", { name: "Record a wellbeing measure" })).toBeNull();
+    expect(within(form).getByLabelText<HTMLSelectElement>(/how happy/).value).toBe("6");
+    await user.selectOptions(within(form).getByLabelText(/how happy/), "8");
+    await user.click(within(form).getByRole("button", { name: "Save correction" }));
+    await screen.findByText("Measure corrected.");
+    expect(webAPI.row("sprx_wellbeingscore", review)).toMatchObject({ sprx_ons4_happy: 8, sprx_timepoint: TimepointValues.review });
+    expect(webAPI.rows("sprx_wellbeingscore")).toHaveLength(2);
+    expect(await screen.findByRole("form", { name: "Record a wellbeing measure" })).toBeTruthy();
+
+    await user.click(within(measures).getByRole("button", { name: `Delete ${reviewName}` }));
+    await user.click(within(measures).getByRole("button", { name: "Delete measure" }));
+    await screen.findByText("Measure deleted.");
+    expect(webAPI.row("sprx_wellbeingscore", review)).toBeUndefined();
+  });
+
+  it("refuses a second baseline of the same instrument before sending it", async () => {
+    const { webAPI, contactId, engagementId } = personWithEngagement([]);
+    webAPI.seed("sprx_wellbeingscore", {
+      _sprx_engagementid_value: engagementId, sprx_instrument: InstrumentValues.ons4, sprx_timepoint: TimepointValues.baseline,
+      sprx_completedon: isoDay(daysFromNow(-3)), sprx_ons4_satisfied: 5, sprx_ons4_worthwhile: 5, sprx_ons4_happy: 5, sprx_ons4_anxious: 4,
+    });
+    const user = userEvent.setup();
+    mount(StageGuidance, { control: "StageGuidance", webAPI, contactId });
+    const form = await screen.findByRole("form", { name: "Record a wellbeing measure" });
+    expect(within(form).getByLabelText<HTMLSelectElement>("Time point").value).toBe("review");
+    await user.selectOptions(within(form).getByLabelText("Time point"), "baseline");
+    for (const question of [/how satisfied/, /worthwhile/, /how happy/, /how anxious/]) await user.selectOptions(within(form).getByLabelText(question), "5");
+    await user.click(within(form).getByRole("button", { name: "Save measure" }));
+    expect(within(form).getByRole("alert").textContent).toContain("already has a baseline ONS4 measure");
+    expect(webAPI.writes()).toHaveLength(0);
   });
 
   it("has no axe-core violations with the conversation card, goals, barriers and the measure form", async () => {
