@@ -317,7 +317,9 @@ function ProvedCheck(props: {
         {item === "futureSessionsCancelled"
           ? met
             ? t("Checklist_NoFutureSessions")
-            : t("Checklist_FutureSessions", { count: env.format.integer(openFutureSessions) })
+            : openFutureSessions === 1
+              ? t("Checklist_FutureSessionsOne")
+              : t("Checklist_FutureSessions", { count: env.format.integer(openFutureSessions) })
           : met
             ? t("Checklist_ClosingMeasureStored")
             : t("Checklist_ClosingMeasureMissing")}

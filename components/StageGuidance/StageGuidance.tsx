@@ -71,7 +71,8 @@ function GuidanceBody(props: { env: ControlEnvironment; hook: EngagementHook; da
     <div className={styles.stack}>
       <section aria-labelledby="sprx-stage-heading" className={styles.stack}>
         <Text as="h3" weight="semibold" size={400} id="sprx-stage-heading">
-          {t("Guidance_StageHeading", { stage: stageName(state.stage), title: guidance.title })}
+          {/* "Closed: Closed" says nothing twice: a title that is the stage's own name stands alone. */}
+          {guidance.title === stageName(state.stage) ? guidance.title : t("Guidance_StageHeading", { stage: stageName(state.stage), title: guidance.title })}
         </Text>
         <Text>{guidance.purpose}</Text>
         {guidance.toCover.length > 0 && (
