@@ -2,11 +2,15 @@ import * as React from "react";
 import { Button, Text, makeStyles, tokens } from "@fluentui/react-components";
 import { ONS4_ITEMS, wellbeingChange, type Instrument } from "../../domain";
 import { scoredMeasures, type ScoredMeasure } from "../shared/facts";
+import { seenVersion } from "../shared/gateway";
 import type { ControlEnvironment } from "../shared/hostContext";
 import { InstrumentValues, keyOf, TimepointValues, type EngagementRow, type WellbeingScoreRow } from "../shared/rows";
 import type { ContactEngagements } from "../shared/store";
 import type { EngagementHook } from "../shared/useEngagement";
 import { WellbeingForm } from "../shared/WellbeingForm";
+
+/** What the worker sees of a measure: a newer row is a conflict only when one of these changed (bands are the server's). */
+const MEASURE_COLUMNS = ["sprx_instrument", "sprx_timepoint", "sprx_completedon", "sprx_ons4_satisfied", "sprx_ons4_worthwhile", "sprx_ons4_happy", "sprx_ons4_anxious", "sprx_ucla_companionship", "sprx_ucla_leftout", "sprx_ucla_isolated"] as const;
 
 const useStyles = makeStyles({
   stack: { display: "flex", flexDirection: "column", rowGap: tokens.spacingVerticalS },
@@ -154,7 +158,7 @@ function MeasureList(props: {
                     disabled={hook.saving}
                     onClick={() => {
                       if (editing === id) onCorrect(undefined);
-                      void hook.save(() => env.store.deleteWellbeing({ id, etag: row["@odata.etag"] }), t("Wellbeing_Deleted")).then(() => setDeleting(undefined));
+                      void hook.save(() => env.store.deleteWellbeing(seenVersion(row, id, MEASURE_COLUMNS)), t("Wellbeing_Deleted")).then(() => setDeleting(undefined));
                     }}
                   >
                     {t("Wellbeing_ConfirmDeleteButton")}

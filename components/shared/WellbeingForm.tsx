@@ -12,6 +12,7 @@ import {
   type Timepoint,
 } from "../../domain";
 import { answerColumn } from "./facts";
+import { seenVersion } from "./gateway";
 import { ScaleSelect } from "./ScaleSelect";
 import type { ControlEnvironment } from "./hostContext";
 import { InstrumentValues, keyOf, TimepointValues, type WellbeingScoreRow } from "./rows";
@@ -31,6 +32,11 @@ function problemText(problem: Problem, items: readonly string[], t: Strings): st
   if (!items.includes(item)) return problem.message;
   return t(problem.code.endsWith(".missing") ? "Wellbeing_ProblemMissing" : "Wellbeing_ProblemRange", { question: t(`Question_${item}`) });
 }
+
+const SEEN_COLUMNS = [
+  "sprx_instrument", "sprx_timepoint", "sprx_completedon", "sprx_ons4_satisfied", "sprx_ons4_worthwhile", "sprx_ons4_happy", "sprx_ons4_anxious",
+  "sprx_ucla_companionship", "sprx_ucla_leftout", "sprx_ucla_isolated",
+] as const;
 
 export interface WellbeingFormProps {
   readonly env: ControlEnvironment;
@@ -100,7 +106,8 @@ export function WellbeingForm(props: WellbeingFormProps): React.ReactElement {
     const input = { instrument, timepoint, completedOn, answers: columns };
     const ok = existing?.sprx_wellbeingscoreid
       ? await hook.save(
-          () => env.store.correctWellbeing({ id: existing.sprx_wellbeingscoreid!, etag: existing["@odata.etag"] }, input),
+          // The server writes bands and totals to the row after every save; only a change to what the worker sees is a conflict.
+          () => env.store.correctWellbeing(seenVersion(existing, existing.sprx_wellbeingscoreid, SEEN_COLUMNS), input),
           t("Wellbeing_Corrected"),
         )
       : await hook.save(() => env.store.recordWellbeing(engagementId, input), t("Wellbeing_Saved"));

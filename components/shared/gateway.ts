@@ -89,11 +89,13 @@ export function createGateway(webAPI: ComponentFramework.WebApi, direct?: Direct
       }
     },
     async delete(table, record) {
-      if (direct && record.etag) return sendWithIfMatch(direct, "DELETE", table, record);
       try {
-        await webAPI.deleteRecord(Tables[table].logicalName, record.id);
+        await deleteOnce(table, record);
       } catch (error) {
-        throw asDataverseError(error);
+        if (!(error instanceof ConflictError) || !record.seen) throw error;
+        const fresh = await unchangedEtag(table, record, record.seen);
+        if (fresh === undefined) throw error;
+        await deleteOnce(table, { id: record.id, etag: fresh });
       }
     },
   };
@@ -107,6 +109,15 @@ export function createGateway(webAPI: ComponentFramework.WebApi, direct?: Direct
         if (current["@odata.etag"] !== record.etag) throw new ConflictError(logicalName);
       }
       await webAPI.updateRecord(logicalName, record.id, data);
+    } catch (error) {
+      throw asDataverseError(error);
+    }
+  }
+
+  async function deleteOnce(table: TableKey, record: Versioned): Promise<void> {
+    if (direct && record.etag) return sendWithIfMatch(direct, "DELETE", table, record);
+    try {
+      await webAPI.deleteRecord(Tables[table].logicalName, record.id);
     } catch (error) {
       throw asDataverseError(error);
     }

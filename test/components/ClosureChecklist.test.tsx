@@ -165,7 +165,12 @@ describe("Closure checklist", () => {
     expect(dialog.textContent).toContain("The referrer is emailed the closure summary.");
     expect(dialog.textContent).toContain("The person leaves your active caseload.");
     expect(dialog.textContent).toContain("Only a supervisor can reopen it.");
-    await user.click(within(dialog).getByRole("button", { name: "Not yet" }));
+    await waitFor(() => expect(document.activeElement).toBe(within(dialog).getByRole("button", { name: "Close engagement" })));
+    await user.keyboard("{Escape}");
+    await waitFor(() => expect(screen.queryByRole("alertdialog")).toBeNull());
+    expect(document.activeElement).toBe(closeButton());
+    await user.click(closeButton());
+    await user.click(within(await screen.findByRole("alertdialog")).getByRole("button", { name: "Not yet" }));
     await waitFor(() => expect(screen.queryByRole("alertdialog")).toBeNull());
     expect(webAPI.writes().filter((w) => w.entity === "sprx_engagement")).toEqual([]);
   });
