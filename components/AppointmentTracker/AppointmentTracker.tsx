@@ -347,11 +347,16 @@ interface Slot {
   readonly end?: Date;
 }
 
-/** The server's suggested slots: a JSON array of ISO strings or of {start, end}; anything else shows none. */
+/**
+ * The server's suggested slots, as the nextSessionSuggestion step stores them
+ * ({ suggestedOn, latestDay, source, slots: [{ start, end }] }), or a bare
+ * array of ISO strings or {start, end}; anything else shows none.
+ */
 export function parseSuggestedSlots(text: string | null | undefined, now: Date): Slot[] {
   if (!text) return [];
   try {
-    const parsed: unknown = JSON.parse(text);
+    const stored: unknown = JSON.parse(text);
+    const parsed: unknown = Array.isArray(stored) ? stored : (stored as { slots?: unknown } | null)?.slots;
     if (!Array.isArray(parsed)) return [];
     return parsed
       .map((entry: unknown): Slot | undefined => {

@@ -4,6 +4,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { AppointmentTracker } from "../../components/AppointmentTracker";
 import { parseSuggestedSlots } from "../../components/AppointmentTracker/AppointmentTracker";
+import type { SlotSuggestion } from "../../plugins/steps/nextSessionSuggestion";
 import { AttendanceValues, ReferralMethodValues, ReferralSourceValues, SessionModeValues } from "../../solution/generated/dataverse";
 import { platformError } from "./support/fakeWebApi";
 import { daysFromNow, mount, personWithEngagement, personWithoutEngagement } from "./support/scenario";
@@ -210,6 +211,25 @@ describe("Six-appointment tracker", () => {
 
 describe("suggested slots", () => {
   const now = new Date("2026-03-01T09:00:00Z");
+  it("reads what the server's suggestion step stores, and offers the slots when booking", async () => {
+    const first = daysFromNow(3);
+    first.setUTCHours(10, 0, 0, 0);
+    const stored: SlotSuggestion = {
+      suggestedOn: new Date().toISOString(), latestDay: "2099-01-01", overdue: false, source: "workingDays",
+      slots: [{ start: first.toISOString(), end: new Date(first.getTime() + 3_600_000).toISOString() }],
+    };
+    expect(parseSuggestedSlots(JSON.stringify(stored), new Date()).map((s) => s.start.toISOString())).toEqual([first.toISOString()]);
+
+    const { webAPI, contactId } = personWithEngagement([{ days: -7, attendance: "attended" }], { sprx_suggestedslots: JSON.stringify(stored) });
+    const user = userEvent.setup();
+    mount(AppointmentTracker, { control: "AppointmentTracker", webAPI, contactId });
+    const offered = await screen.findByRole("group", { name: "Suggested times:" });
+    await user.click(within(offered).getAllByRole("button")[0]);
+    await user.click(screen.getByRole("button", { name: "Book session 2" }));
+    await screen.findByText("Session 2 booked.");
+    expect(webAPI.writes()[0].data).toMatchObject({ scheduledstart: first.toISOString() });
+  });
+
   it("reads ISO strings and {start, end}, keeps only future ones, and ignores anything else", () => {
     const slots = parseSuggestedSlots(
       JSON.stringify(["2026-03-02T10:00:00Z", { start: "2026-03-03T14:00:00Z", end: "2026-03-03T15:00:00Z" }, "2026-02-01T10:00:00Z", 7, "soon"]),
