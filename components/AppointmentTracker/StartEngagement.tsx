@@ -1,6 +1,7 @@
 import * as React from "react";
 import { Button, Checkbox, Field, Input, Select, Text, Textarea, makeStyles, tokens } from "@fluentui/react-components";
-import { REFERRAL_METHODS, REFERRAL_SOURCES, dayFromIso, dayToIso, type ReferralMethod, type ReferralSource } from "../../domain";
+import { REFERRAL_METHODS, REFERRAL_SOURCES, dayToIso, type ReferralMethod, type ReferralSource } from "../../domain";
+import { DayInput, dayFromText, dayText, formatHint } from "../shared/DayInput";
 import { focusFirstInvalid } from "../shared/focusFirstInvalid";
 import type { ControlEnvironment } from "../shared/hostContext";
 import type { EngagementHook } from "../shared/useEngagement";
@@ -25,7 +26,8 @@ export function StartEngagement({ env, hook, reReferral }: { env: ControlEnviron
   const styles = useStyles();
   const formRef = React.useRef<HTMLFormElement>(null);
   const today = dayToIso(env.calendar.dayOf(env.now()));
-  const [referralDate, setReferralDate] = React.useState(today);
+  const [referralText, setReferralText] = React.useState(() => dayText(env, today));
+  const referralDate = dayFromText(env, referralText);
   const [source, setSource] = React.useState<ReferralSource | "">("");
   const [referrerName, setReferrerName] = React.useState("");
   const [referrerRole, setReferrerRole] = React.useState("");
@@ -40,7 +42,7 @@ export function StartEngagement({ env, hook, reReferral }: { env: ControlEnviron
   const selfReferred = source === "selfReferral";
   const email = referrerEmail.trim();
   const problems = {
-    referralDate: !isDay(referralDate) ? t("Start_DateInvalid") : referralDate > today ? t("Start_DateInFuture") : undefined,
+    referralDate: !referralDate ? t("Start_DateInvalid", { format: formatHint(env) }) : referralDate > today ? t("Start_DateInFuture") : undefined,
     source: source ? undefined : t("Start_SourceRequired"),
     referrerName: selfReferred || referrerName.trim() ? undefined : t("Start_ReferrerNameRequired"),
     referrerEmail: email && !EMAIL.test(email) ? t("Start_EmailInvalid") : consentToShare && !selfReferred && !email ? t("Start_EmailForSharing") : undefined,
@@ -52,7 +54,7 @@ export function StartEngagement({ env, hook, reReferral }: { env: ControlEnviron
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
     setTried(true);
-    if (Object.values(problems).some(Boolean) || !env.contactId || !source) {
+    if (Object.values(problems).some(Boolean) || !env.contactId || !source || !referralDate) {
       focusFirstInvalid(formRef.current);
       return;
     }
@@ -80,8 +82,8 @@ export function StartEngagement({ env, hook, reReferral }: { env: ControlEnviron
       <Text as="h3" weight="semibold" size={400} id="sprx-start-heading">
         {t(reReferral ? "Start_TitleReReferral" : "Start_Title")}
       </Text>
-      <Field label={t("Start_ReferralDate")} required validationMessage={shown(problems.referralDate)} hint={t("Start_DateHint", { example: env.format.day(today) })}>
-        <Input type="date" value={referralDate} max={today} onChange={(_, d) => setReferralDate(d.value)} />
+      <Field label={t("Start_ReferralDate")} required validationMessage={shown(problems.referralDate)} hint={t("Start_DateHint", { format: formatHint(env) })}>
+        <DayInput env={env} value={referralText} onChange={setReferralText} />
       </Field>
       <Field label={t("Start_Source")} required validationMessage={shown(problems.source)}>
         <Select value={source} onChange={(_, d) => setSource(d.value as ReferralSource | "")}>
@@ -138,13 +140,4 @@ export function StartEngagement({ env, hook, reReferral }: { env: ControlEnviron
       </div>
     </form>
   );
-}
-
-function isDay(text: string): boolean {
-  try {
-    dayFromIso(text);
-    return text.length === 10;
-  } catch {
-    return false;
-  }
 }

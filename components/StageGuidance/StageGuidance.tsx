@@ -1,5 +1,5 @@
 import * as React from "react";
-import { Badge, Button, Card, CardHeader, Checkbox, Field, Input, Select, Text, Textarea, makeStyles, tokens } from "@fluentui/react-components";
+import { Badge, Button, Card, CardHeader, Checkbox, Field, Select, Text, Textarea, makeStyles, tokens } from "@fluentui/react-components";
 import {
   BARRIERS,
   GOAL_STATUSES,
@@ -20,6 +20,7 @@ import type { ControlEnvironment } from "../shared/hostContext";
 import { BarrierValues, GoalStatusValues, keyOf, keysOf, multiSelectValue, type EngagementRow, type GoalRow } from "../shared/rows";
 import type { ContactEngagements } from "../shared/store";
 import { useEngagement, type EngagementHook } from "../shared/useEngagement";
+import { DayInput, dayFromText, dayText, formatHint } from "../shared/DayInput";
 
 const useStyles = makeStyles({
   stack: { display: "flex", flexDirection: "column", rowGap: tokens.spacingVerticalS },
@@ -150,13 +151,13 @@ interface GoalDraft {
 
 const emptyGoal: GoalDraft = { name: "", importance: "", confidence: "", status: "notStarted", reviewDate: "" };
 
-function draftOf(goal: GoalRow): GoalDraft {
+function draftOf(env: ControlEnvironment, goal: GoalRow): GoalDraft {
   return {
     name: goal.sprx_name ?? "",
     importance: goal.sprx_importance ? String(goal.sprx_importance) : "",
     confidence: goal.sprx_confidence ? String(goal.sprx_confidence) : "",
     status: keyOf(GoalStatusValues, goal.sprx_status) ?? "notStarted",
-    reviewDate: goal.sprx_reviewdate ?? "",
+    reviewDate: dayText(env, goal.sprx_reviewdate),
   };
 }
 
@@ -181,7 +182,7 @@ function Goals(props: { env: ControlEnvironment; hook: EngagementHook; data: Con
               {editing === id ? (
                 <GoalForm
                   env={env}
-                  initial={draftOf(goal)}
+                  initial={draftOf(env, goal)}
                   submitLabel={t("Goals_SaveReview")}
                   busy={hook.saving}
                   onCancel={() => setEditing(undefined)}
@@ -240,11 +241,13 @@ function GoalForm(props: {
   onSubmit: (goal: { name: string; importance: number; confidence: number; status: GoalStatus; reviewDate: string | null }) => Promise<boolean>;
   onCancel?: () => void;
 }): React.ReactElement {
-  const t = props.env.strings;
+  const { env } = props;
+  const t = env.strings;
   const styles = useStyles();
   const [draft, setDraft] = React.useState(props.initial);
   const [tried, setTried] = React.useState(false);
   const set = (changes: Partial<GoalDraft>) => setDraft((d) => ({ ...d, ...changes }));
+  const reviewDateInvalid = tried && draft.reviewDate.trim() !== "" && !dayFromText(env, draft.reviewDate);
   const problems = {
     name: draft.name.trim() ? undefined : t("Goals_NameRequired"),
     importance: draft.importance ? undefined : t("Goals_ScoreRequired"),
@@ -253,13 +256,13 @@ function GoalForm(props: {
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
     setTried(true);
-    if (Object.values(problems).some(Boolean)) return;
+    if (Object.values(problems).some(Boolean) || (draft.reviewDate.trim() !== "" && !dayFromText(env, draft.reviewDate))) return;
     const ok = await props.onSubmit({
       name: draft.name,
       importance: Number(draft.importance),
       confidence: Number(draft.confidence),
       status: draft.status,
-      reviewDate: draft.reviewDate || null,
+      reviewDate: draft.reviewDate.trim() ? (dayFromText(env, draft.reviewDate) ?? null) : null,
     });
     if (ok && !props.onCancel) {
       setDraft(props.initial);
@@ -293,8 +296,8 @@ function GoalForm(props: {
             ))}
           </Select>
         </Field>
-        <Field label={t("Goals_ReviewDate")}>
-          <Input type="date" value={draft.reviewDate} onChange={(_, d) => set({ reviewDate: d.value })} />
+        <Field label={t("Goals_ReviewDate")} hint={formatHint(env)} validationMessage={reviewDateInvalid ? t("Goals_ReviewDateInvalid", { format: formatHint(env) }) : undefined}>
+          <DayInput env={env} value={draft.reviewDate} onChange={(text) => set({ reviewDate: text })} />
         </Field>
       </div>
       <div className={styles.row}>

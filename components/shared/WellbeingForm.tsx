@@ -1,5 +1,5 @@
 import * as React from "react";
-import { Button, Field, Input, Select, Text, makeStyles, tokens } from "@fluentui/react-components";
+import { Button, Field, Select, Text, makeStyles, tokens } from "@fluentui/react-components";
 import {
   ONS4_ITEMS,
   TIMEPOINTS,
@@ -11,6 +11,7 @@ import {
   type Problem,
   type Timepoint,
 } from "../../domain";
+import { DayInput, dayFromText, dayText, formatHint } from "./DayInput";
 import { answerColumn } from "./facts";
 import { seenVersion } from "./gateway";
 import { ScaleSelect } from "./ScaleSelect";
@@ -70,7 +71,8 @@ export function WellbeingForm(props: WellbeingFormProps): React.ReactElement {
   const [timepoint, setTimepoint] = React.useState<Timepoint>(
     () => props.timepoint ?? keyOf(TimepointValues, existing?.sprx_timepoint) ?? (firstOf("ons4") ? "baseline" : "review"),
   );
-  const [completedOn, setCompletedOn] = React.useState(() => existing?.sprx_completedon?.slice(0, 10) ?? dayToIso(env.calendar.dayOf(env.now())));
+  const [completedText, setCompletedText] = React.useState(() => dayText(env, existing?.sprx_completedon ?? dayToIso(env.calendar.dayOf(env.now()))));
+  const completedOn = dayFromText(env, completedText);
   const [answers, setAnswers] = React.useState<Record<string, string>>(() => storedAnswers(existing));
   const [problems, setProblems] = React.useState<string[]>([]);
   const items: readonly string[] = instrument === "ons4" ? ONS4_ITEMS : UCLA3_ITEMS;
@@ -92,12 +94,12 @@ export function WellbeingForm(props: WellbeingFormProps): React.ReactElement {
       return i && p ? [{ id: s.sprx_wellbeingscoreid ?? undefined, instrument: i, timepoint: p }] : [];
     });
     const found = measureProblems(
-      { id: existing?.sprx_wellbeingscoreid ?? undefined, instrument, timepoint, completedOn: /^\d{4}-\d{2}-\d{2}$/.test(completedOn) ? completedOn : undefined, answers: numbers },
+      { id: existing?.sprx_wellbeingscoreid ?? undefined, instrument, timepoint, completedOn, answers: numbers },
       { referralDay, today: env.calendar.dayOf(env.now()), others },
       (day) => env.format.day(dayToIso(day)),
     );
-    if (found.length > 0) {
-      setProblems(found.map((p) => (p.code === "wellbeing.date" ? t("Wellbeing_DateRequired") : problemText(p, items, t))));
+    if (found.length > 0 || !completedOn) {
+      setProblems(found.map((p) => (p.code === "wellbeing.date" ? t("Wellbeing_DateRequired", { format: formatHint(env) }) : problemText(p, items, t))));
       requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[role="alert"]')?.focus());
       return;
     }
@@ -154,8 +156,8 @@ export function WellbeingForm(props: WellbeingFormProps): React.ReactElement {
             </Select>
           </Field>
         )}
-        <Field label={t("Wellbeing_CompletedOn")} required>
-          <Input type="date" value={completedOn} max={dayToIso(env.calendar.dayOf(env.now()))} onChange={(_, d) => setCompletedOn(d.value)} />
+        <Field label={t("Wellbeing_CompletedOn")} required hint={formatHint(env)}>
+          <DayInput env={env} value={completedText} onChange={setCompletedText} />
         </Field>
       </div>
       {items.map((item) => (

@@ -34,6 +34,9 @@ function day(offset: number): string {
   return new Date(Date.parse(`${today}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
 }
 
+/** The same day as the demo user types it: their settings say dd/MM/yyyy (en-GB), whatever the browser's language. */
+const typed = (isoDay: string) => isoDay.split("-").reverse().join("/");
+
 const tracker = () => page.getByRole("region", { name: "Six-appointment tracker" });
 const guidance = () => page.getByRole("region", { name: "Stage guidance" });
 const checklist = () => page.getByRole("region", { name: "Closure checklist" });
@@ -99,7 +102,7 @@ describe("a whole engagement through the contact form", () => {
     await tracker().getByText("The engagement can only start once the person has agreed.").waitFor();
     await until("focus is on the first field to fix", () => hasFocus(tracker().getByRole("combobox", { name: "Referred by" })));
 
-    await tracker().getByLabel("Referral date").fill(day(-100));
+    await tracker().getByLabel("Referral date").fill(typed(day(-100)));
     await tracker().getByRole("combobox", { name: "Referred by" }).selectOption("gp");
     await tracker().getByRole("textbox", { name: "Referrer's name" }).fill("Dr Example");
     await tracker().getByRole("textbox", { name: "Referrer's role" }).fill("Practice nurse");
@@ -139,7 +142,7 @@ describe("a whole engagement through the contact form", () => {
     const form = guidance().getByRole("form", { name: "Record a wellbeing measure" });
     // The person's first ONS4 measure: Baseline unless the worker says otherwise.
     expect(await form.getByRole("combobox", { name: "Time point" }).inputValue()).toBe("baseline");
-    await form.getByLabel("Answered on").fill(day(-98));
+    await form.getByLabel("Answered on").fill(typed(day(-98)));
     for (const [question, answer] of [[/how satisfied are you/, "4"], [/worthwhile/, "5"], [/how happy did you feel/, "4"], [/how anxious did you feel/, "6"]] as const) {
       await form.getByRole("combobox", { name: question }).selectOption(answer);
     }
