@@ -56,7 +56,9 @@ export async function startE2eEnvironment(): Promise<E2eEnvironment> {
       executablePath: CHROMIUM,
       args: CHROMIUM_ARGS,
       viewport: { width: 1280, height: 900 },
-      locale: "en-GB",
+      // The browser speaks US English while the demo user's settings say en-GB (dd/MM/yyyy): dates on the
+      // form must follow the user's settings, not the browser.
+      locale: "en-US",
       timezoneId: "Europe/London",
     });
   } catch (error) {
