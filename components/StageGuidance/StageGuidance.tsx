@@ -218,7 +218,8 @@ function Goals(props: { env: ControlEnvironment; hook: EngagementHook; data: Con
           );
         })}
       </ul>
-      {!readOnly && (
+      {/* One edit form at a time: while a goal is reviewed, "Add a goal" waits. */}
+      {!readOnly && editing === undefined && (
         <GoalForm
           env={env}
           initial={emptyGoal}

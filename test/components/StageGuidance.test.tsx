@@ -54,6 +54,8 @@ describe("Stage guidance", () => {
 
     await user.click(await screen.findByRole("button", { name: "Review goal: Join the walking group" }));
     const review = screen.getByRole("form", { name: "Save review" });
+    // One edit form at a time: no second "Add a goal" while reviewing.
+    expect(screen.queryByRole("form", { name: "Add a goal" })).toBeNull();
     await user.selectOptions(within(review).getByLabelText(/Confidence/), "4");
     await user.click(within(review).getByRole("button", { name: "Save review" }));
     await screen.findByText("Goal review saved.");
@@ -66,7 +68,7 @@ describe("Stage guidance", () => {
     await screen.findByText("Goal review saved.");
     expect(webAPI.row("sprx_goal", goalId)).toMatchObject({ sprx_confidence: 6, sprx_reviewssinceprogress: 0 });
 
-    const add = screen.getByRole("form", { name: "Add a goal" });
+    const add = await screen.findByRole("form", { name: "Add a goal" });
     await user.click(within(add).getByRole("button", { name: "Add goal" }));
     expect(within(add).getByText("Describe the goal in the person's words.")).toBeTruthy();
     await user.type(within(add).getByLabelText(/What the person wants/), "Cook a meal for a friend");
