@@ -82,7 +82,7 @@ describe("Closure checklist", () => {
     const user = userEvent.setup();
     mount(ClosureChecklist, { control: "ClosureChecklist", webAPI, contactId });
     const label = closureCheckLabel("returnRouteExplained");
-    await user.type(await screen.findByLabelText(`Note on "${label}" (optional)`), "Gave the leaflet");
+    await user.type(await screen.findByLabelText(`Note on "${label}"`), "Gave the leaflet");
     await user.click(screen.getByRole("checkbox", { name: label }));
     await screen.findByText(`"${label}" ticked.`);
     const created = webAPI.writes().find((c) => c.entity === "sprx_closurecheck");
@@ -175,6 +175,23 @@ describe("Closure checklist", () => {
     expect(webAPI.writes().filter((w) => w.entity === "sprx_engagement")).toEqual([]);
   });
 
+  it("saves every changed note with one Save notes, each note labelled without repeating its check", async () => {
+    const { webAPI, contactId, engagementId } = personWithEngagement([], { sprx_closurereason: ClosureReasonValues.notRightTime });
+    const user = userEvent.setup();
+    mount(ClosureChecklist, { control: "ClosureChecklist", webAPI, contactId });
+    const first = closureCheckLabel("returnRouteExplained");
+    const second = closureCheckLabel("referrerInformed");
+    await user.type(await screen.findByRole("textbox", { name: `Note on "${first}"` }), "Gave the leaflet");
+    await user.type(screen.getByRole("textbox", { name: `Note on "${second}"` }), "Letter sent");
+    expect(screen.getAllByText("Note", { selector: "label" }).length).toBeGreaterThanOrEqual(2);
+    expect(screen.queryByText(`Note on "${first}"`)).toBeNull();
+    await user.click(screen.getByRole("button", { name: "Save notes" }));
+    await screen.findByText("Notes saved.");
+    const notes = webAPI.rows("sprx_closurecheck").filter((r) => r._sprx_engagementid_value === engagementId).map((r) => r.sprx_note).sort();
+    expect(notes).toEqual(["Gave the leaflet", "Letter sent"]);
+    expect(screen.getByRole("button", { name: "Save notes" })).toHaveProperty("disabled", true);
+  });
+
   it("lets a supervisor reopen a closed engagement", async () => {
     const { webAPI, contactId, engagementId } = personWithEngagement([], { statecode: 1, statuscode: 2, sprx_closurereason: ClosureReasonValues.disengaged, sprx_closuresummary: "No reply to three calls" });
     const user = userEvent.setup();
@@ -203,9 +220,9 @@ describe("Closure checklist", () => {
       const user = userEvent.setup();
       mount(ClosureChecklist, { control: "ClosureChecklist", webAPI, contactId, clientUrl: "https://contoso.crm11.dynamics.com" });
       const label = closureCheckLabel("referrerInformed");
-      await user.type(await screen.findByLabelText(`Note on "${label}" (optional)`), "Letter sent to the GP");
+      await user.type(await screen.findByLabelText(`Note on "${label}"`), "Letter sent to the GP");
       const etagSeen = webAPI.row("sprx_closurecheck", checkId)?.["@odata.etag"];
-      await user.click(screen.getByRole("button", { name: `Save note on "${label}"` }));
+      await user.click(screen.getByRole("button", { name: "Save notes" }));
 
       expect(await screen.findByRole("alert")).toHaveProperty("textContent", expect.stringContaining("Someone else changed this engagement"));
       const patch = sent.find((r) => r.init?.method === "PATCH");
@@ -215,7 +232,7 @@ describe("Closure checklist", () => {
       expect(reads.length).toBe(4);
       for (const read of reads) expect(read.init?.headers).toMatchObject({ "If-None-Match": "null" });
       await waitFor(() => expect(screen.getByRole("checkbox", { name: label })).toHaveProperty("checked", true));
-      expect(screen.getByLabelText<HTMLTextAreaElement>(`Note on "${label}" (optional)`).value).toBe("Letter sent to the GP");
+      expect(screen.getByLabelText<HTMLTextAreaElement>(`Note on "${label}"`).value).toBe("Letter sent to the GP");
     } finally {
       window.fetch = original;
     }
