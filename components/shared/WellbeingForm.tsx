@@ -13,6 +13,7 @@ import {
 } from "../../domain";
 import { DayInput, dayFromText, dayText, formatHint } from "./DayInput";
 import { answerColumn } from "./facts";
+import { focusFirstInvalid } from "./focusFirstInvalid";
 import { seenVersion } from "./gateway";
 import { ScaleSelect } from "./ScaleSelect";
 import type { ControlEnvironment } from "./hostContext";
@@ -22,9 +23,18 @@ import type { EngagementHook } from "./useEngagement";
 
 const useStyles = makeStyles({
   row: { display: "flex", flexWrap: "wrap", columnGap: tokens.spacingHorizontalS, rowGap: tokens.spacingVerticalXS, alignItems: "end" },
-  list: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
   form: { display: "flex", flexDirection: "column", rowGap: tokens.spacingVerticalS, maxWidth: "480px" },
+  /** Wide enough for "ONS4 personal wellbeing" and "UCLA 3-item loneliness" without clipping. */
+  instrument: { minWidth: "15rem" },
 });
+
+/** The field a problem belongs to: the item it names, the date, or the timepoint (one baseline / closing per instrument). */
+function fieldOf(problem: Problem, items: readonly string[]): string {
+  if (problem.code === "wellbeing.duplicateTimepoint") return "timepoint";
+  if (problem.code.startsWith("wellbeing.date") || problem.code === "wellbeing.beforeReferral") return "date";
+  const item = problem.message.split(" ")[0];
+  return items.includes(item) ? item : "date";
+}
 
 /** The domain names the item first ("happy is missing"); the form says it with the question the worker sees. */
 function problemText(problem: Problem, items: readonly string[], t: Strings): string {
@@ -74,7 +84,8 @@ export function WellbeingForm(props: WellbeingFormProps): React.ReactElement {
   const [completedText, setCompletedText] = React.useState(() => dayText(env, existing?.sprx_completedon ?? dayToIso(env.calendar.dayOf(env.now()))));
   const completedOn = dayFromText(env, completedText);
   const [answers, setAnswers] = React.useState<Record<string, string>>(() => storedAnswers(existing));
-  const [problems, setProblems] = React.useState<string[]>([]);
+  // Each problem shows at its own field, as on every other form; the key is the field it belongs to.
+  const [problems, setProblems] = React.useState<Readonly<Record<string, string>>>({});
   const items: readonly string[] = instrument === "ons4" ? ONS4_ITEMS : UCLA3_ITEMS;
   const values = instrument === "ons4" ? Array.from({ length: 11 }, (_, i) => i) : [1, 2, 3];
   const idPrefix = existing?.sprx_wellbeingscoreid ? `sprx-measure-${existing.sprx_wellbeingscoreid}` : `sprx-measure-new-${props.timepoint ?? "any"}`;
@@ -99,11 +110,12 @@ export function WellbeingForm(props: WellbeingFormProps): React.ReactElement {
       (day) => env.format.day(dayToIso(day)),
     );
     if (found.length > 0 || !completedOn) {
-      setProblems(found.map((p) => (p.code === "wellbeing.date" ? t("Wellbeing_DateRequired", { format: formatHint(env) }) : problemText(p, items, t))));
-      requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[role="alert"]')?.focus());
+      if (!completedOn) found.push({ code: "wellbeing.date", message: "" });
+      setProblems(Object.fromEntries([...found].reverse().map((p) => [fieldOf(p, items), p.code === "wellbeing.date" ? t("Wellbeing_DateRequired", { format: formatHint(env) }) : problemText(p, items, t)])));
+      focusFirstInvalid(formRef.current);
       return;
     }
-    setProblems([]);
+    setProblems({});
     const columns = Object.fromEntries(items.map((item) => [answerColumn(instrument, item), numbers[item] as number]));
     const input = { instrument, timepoint, completedOn, answers: columns };
     const ok = existing?.sprx_wellbeingscoreid
@@ -126,8 +138,9 @@ export function WellbeingForm(props: WellbeingFormProps): React.ReactElement {
         {t(existing ? "Wellbeing_CorrectHeading" : "Wellbeing_FormHeading")}
       </Text>
       <div className={styles.row}>
-        <Field label={t("Wellbeing_Instrument")}>
+        <Field label={t("Wellbeing_Instrument")} validationMessage={props.timepoint ? problems.timepoint : undefined}>
           <Select
+            className={styles.instrument}
             value={instrument}
             disabled={!!existing}
             onChange={(_, d) => {
@@ -135,7 +148,7 @@ export function WellbeingForm(props: WellbeingFormProps): React.ReactElement {
               setInstrument(chosen);
               if (!props.timepoint && !existing) setTimepoint(firstOf(chosen) ? "baseline" : "review");
               setAnswers({});
-              setProblems([]);
+              setProblems({});
             }}
           >
             {(["ons4", "ucla3"] as const).map((i) => (
@@ -146,7 +159,7 @@ export function WellbeingForm(props: WellbeingFormProps): React.ReactElement {
           </Select>
         </Field>
         {!props.timepoint && (
-          <Field label={t("Wellbeing_Timepoint")}>
+          <Field label={t("Wellbeing_Timepoint")} validationMessage={problems.timepoint}>
             <Select value={timepoint} onChange={(_, d) => setTimepoint(d.value as Timepoint)}>
               {TIMEPOINTS.map((p) => (
                 <option key={p} value={p}>
@@ -156,12 +169,12 @@ export function WellbeingForm(props: WellbeingFormProps): React.ReactElement {
             </Select>
           </Field>
         )}
-        <Field label={t("Wellbeing_CompletedOn")} required hint={formatHint(env)}>
+        <Field label={t("Wellbeing_CompletedOn")} required hint={formatHint(env)} validationMessage={problems.date}>
           <DayInput env={env} value={completedText} onChange={setCompletedText} />
         </Field>
       </div>
       {items.map((item) => (
-        <Field key={`${instrument}-${item}`} label={t(`Question_${item}`)} required>
+        <Field key={`${instrument}-${item}`} label={t(`Question_${item}`)} required validationMessage={problems[item]}>
           <ScaleSelect
             value={answers[item] ?? ""}
             values={values}
@@ -171,15 +184,6 @@ export function WellbeingForm(props: WellbeingFormProps): React.ReactElement {
           />
         </Field>
       ))}
-      {problems.length > 0 && (
-        <ul className={styles.list} role="alert" tabIndex={-1}>
-          {problems.map((p) => (
-            <li key={p}>
-              <Text>{p}</Text>
-            </li>
-          ))}
-        </ul>
-      )}
       <div className={styles.row}>
         <Button type="submit" appearance="primary" disabled={hook.saving}>
           {t(existing ? "Wellbeing_SaveCorrection" : "Wellbeing_Submit")}

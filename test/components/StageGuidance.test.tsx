@@ -1,6 +1,6 @@
 import "./support/browser";
 import { axeViolations } from "./support/axe";
-import { screen, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { StageGuidance } from "../../components/StageGuidance";
 import { BarrierValues, GoalStatusValues, InstrumentValues, TimepointValues } from "../../solution/generated/dataverse";
@@ -120,7 +120,9 @@ describe("Stage guidance", () => {
     const form = screen.getByRole("form", { name: "Record a wellbeing measure" });
     await user.selectOptions(within(form).getByLabelText("Overall, how happy did you feel yesterday? (0–10)", { exact: false }), "7");
     await user.click(within(form).getByRole("button", { name: "Save measure" }));
-    const problems = within(form).getByRole("alert");
+    // Each problem at its own field, as everywhere else; focus on the first to fix.
+    const problems = { textContent: within(form).getAllByRole("alert").map((a) => a.textContent).join("\n") };
+    await waitFor(() => expect(document.activeElement).toBe(within(form).getByLabelText(/how satisfied/)));
     expect(problems.textContent).toContain("Answer: Overall, how satisfied are you with your life nowadays?");
     expect(problems.textContent).not.toContain("how happy");
     expect(webAPI.writes()).toHaveLength(0);
@@ -184,7 +186,8 @@ describe("Stage guidance", () => {
     await user.selectOptions(within(form).getByLabelText("Time point"), "baseline");
     for (const question of [/how satisfied/, /worthwhile/, /how happy/, /how anxious/]) await user.selectOptions(within(form).getByLabelText(question), "5");
     await user.click(within(form).getByRole("button", { name: "Save measure" }));
-    expect(within(form).getByRole("alert").textContent).toContain("already has a baseline ONS4 measure");
+    const timepointField = within(form).getByLabelText("Time point").closest(".fui-Field") as HTMLElement;
+    expect(within(timepointField).getByRole("alert").textContent).toContain("already has a baseline ONS4 measure");
     expect(webAPI.writes()).toHaveLength(0);
   });
 
