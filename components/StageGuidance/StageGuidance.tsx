@@ -30,6 +30,14 @@ const useStyles = makeStyles({
   item: { padding: tokens.spacingHorizontalS, borderRadius: tokens.borderRadiusMedium, border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}` },
   form: { display: "flex", flexDirection: "column", rowGap: tokens.spacingVerticalS, maxWidth: "480px" },
   card: { backgroundColor: tokens.colorPaletteYellowBackground1 },
+  planSection: {
+    display: "flex",
+    flexDirection: "column",
+    rowGap: tokens.spacingVerticalM,
+    marginTop: tokens.spacingVerticalL,
+    paddingTop: tokens.spacingVerticalM,
+    borderTop: `${tokens.strokeWidthThick} solid ${tokens.colorNeutralStroke1}`,
+  },
 });
 
 const SCALE = Array.from({ length: 10 }, (_, i) => i + 1);
@@ -134,9 +142,15 @@ function GuidanceBody(props: { env: ControlEnvironment; hook: EngagementHook; da
           </ul>
         </Card>
       )}
-      <Goals env={env} hook={hook} data={data} engagement={engagement} readOnly={closed} />
-      <Barriers env={env} hook={hook} engagement={engagement} readOnly={closed} />
-      <Wellbeing env={env} hook={hook} data={data} engagement={engagement} readOnly={closed} />
+      {/* The person's own record — plan, barriers, measures — in a section of its own, apart from the guidance above. */}
+      <div className={styles.planSection}>
+        <Text as="h3" weight="semibold" size={400}>
+          {t("Plan_Heading")}
+        </Text>
+        <Goals env={env} hook={hook} data={data} engagement={engagement} readOnly={closed} />
+        <Barriers env={env} hook={hook} engagement={engagement} readOnly={closed} />
+        <Wellbeing env={env} hook={hook} data={data} engagement={engagement} readOnly={closed} />
+      </div>
     </div>
   );
 }

@@ -19,4 +19,14 @@ describe("labels as a Dynamics user expects them (issue 13, item 12)", () => {
     expect(await screen.findByText("1 future session still booked: cancel it in the six-appointment tracker.")).toBeTruthy();
     expect(screen.queryByText(/session\(s\)/)).toBeNull();
   });
+
+  it("keeps the plan and wellbeing in a section of their own, after the guidance", async () => {
+    const { webAPI, contactId } = personWithEngagement([]);
+    mount(StageGuidance, { control: "StageGuidance", webAPI, contactId });
+    const plan = await screen.findByRole("heading", { name: "Plan and wellbeing", level: 3 });
+    const goals = screen.getByRole("heading", { name: "The plan: what matters to the person" });
+    expect(plan.compareDocumentPosition(goals) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(plan.parentElement?.contains(goals)).toBe(true);
+    expect(plan.parentElement?.contains(screen.getByRole("heading", { name: /^Establishing/ }))).toBe(false);
+  });
 });
