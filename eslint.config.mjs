@@ -4,7 +4,7 @@ import powerApps from "@microsoft/eslint-plugin-power-apps";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "out/", "dist/", ".data/", "**/generated/", "coverage/", "*.js", "*.mjs", "scripts/*.mjs"] },
+  { ignores: ["node_modules/", "out/", "dist/", ".data/", "**/generated/", "coverage/", "solution/src/Controls/", "*.js", "*.mjs", "scripts/*.mjs"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

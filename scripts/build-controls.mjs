@@ -74,5 +74,10 @@ for (const [entry, outfile] of [["platform.ts", "platform.js"], ["harness.ts", "
 writeFileSync(join(outHarness, "controls.json"), JSON.stringify(controls));
 for (const file of ["platform.js", "harness.js"]) sizes.push({ control: `harness/${file}`, "bundle.js bytes": statSync(join(outHarness, file)).size });
 
+// solution/src/Controls/<name>/ gets the built files beside the generated .data.xml, so
+// `pac solution pack --folder solution/src` has everything (solution/stage.ts).
+const stage = spawnSync(process.execPath, ["--import", "tsx", join(root, "solution", "stage.ts")], { cwd: root, stdio: "inherit" });
+if (stage.status !== 0) fail("staging the controls into solution/src failed (see above)");
+
 console.table(sizes);
 console.log("build: succeeded");

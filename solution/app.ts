@@ -2,7 +2,7 @@
  * The model-driven app "Social Prescribing": link workers' contacts and
  * engagements, supervisors' views and charts, in one site map.
  */
-import { CONTACT_FORM, ENGAGEMENT_FORM } from "./forms";
+import { CONTACT_FORM, ENGAGEMENT_FORM, PERSON_ENGAGEMENTS_VIEW } from "./forms";
 import { ROLES } from "./security";
 import { CHARTS, SUPERVISOR_VIEWS } from "./views";
 
@@ -36,8 +36,10 @@ export const SOCIAL_PRESCRIBING_APP: AppDeclaration = {
   name: "Social Prescribing",
   description: "Link workers' caseload of people and engagements, with supervisors' views of pacing, readiness to close and outcomes.",
   tables: ["contact", "sprx_engagement", "appointment", "sprx_goal", "sprx_closurecheck", "sprx_wellbeingscore"],
+  // Goals and sessions list no forms, so every form of theirs (main and quick create) is available in the app.
   formIds: [CONTACT_FORM.formId, ENGAGEMENT_FORM.formId],
-  viewIds: SUPERVISOR_VIEWS.map((v) => v.savedQueryId),
+  // The supervisor views, and the contact form's grid view (an app that lists views for a table offers only those).
+  viewIds: [...SUPERVISOR_VIEWS.map((v) => v.savedQueryId), PERSON_ENGAGEMENTS_VIEW],
   chartIds: CHARTS.map((c) => c.savedQueryVisualizationId),
   roleIds: ROLES.map((r) => r.roleId),
   siteMap: {

@@ -6,6 +6,7 @@
  * its connection references need connections in each environment first.
  */
 import { ENGAGEMENT_CLOSED_EVENT } from "./businessEvent";
+import { ENGAGEMENTS_CATEGORY, SOLUTION_CATALOG } from "./catalog";
 
 export interface ConnectionReferenceDeclaration {
   readonly logicalName: string;
@@ -59,10 +60,13 @@ export const NOTIFY_REFERRER_FLOW: CloudFlowDeclaration = {
         type: "OpenApiConnectionWebhook",
         inputs: {
           host: host(DATAVERSE, "BusinessEventsTrigger"),
-          // "When an action is performed": catalog All, category All, table none.
+          // "When an action is performed": the solution's catalog and its Engagements category
+          // (unique names), table (none) for an unbound action. The trigger lists only actions a
+          // catalog assignment puts in a category:
+          // https://learn.microsoft.com/power-automate/dataverse/action-trigger
           parameters: {
-            catalog: "all",
-            category: "all",
+            catalog: SOLUTION_CATALOG.uniqueName,
+            category: ENGAGEMENTS_CATEGORY.uniqueName,
             "subscriptionRequest/entityname": "none",
             "subscriptionRequest/sdkmessagename": ENGAGEMENT_CLOSED_EVENT.uniqueName,
           },

@@ -34,6 +34,8 @@ export interface FormTab {
 
 export interface FormDeclaration {
   readonly formId: string;
+  /** "main" (default) or "quick": the quick-create form opened by "+ New" from a grid or lookup. */
+  readonly type?: "main" | "quick";
   readonly table: string;
   readonly name: string;
   readonly description: string;
@@ -50,6 +52,9 @@ export const CHILD_GRID_VIEW = {
   sprx_wellbeingscore: "c3e8f5a1-94b2-4d7c-b6e0-2a1f8d9c4b37",
   appointment: "9d2b6c1e-5a7f-4e38-a0c4-7b3e1f5d8a92",
 } as const;
+
+/** "Person's engagements" (systemViews.ts): every engagement of the person, active and closed, any owner. */
+export const PERSON_ENGAGEMENTS_VIEW = "3f9a0c7e-6b21-4d58-9e4a-71c2d8b05f14";
 
 export const CONTACT_FORM: FormDeclaration = {
   formId: "e0d2c9dc-9dda-4fbb-9782-7d617144ace2",
@@ -74,7 +79,7 @@ export const CONTACT_FORM: FormDeclaration = {
         {
           name: "section_engagements",
           label: "Engagements",
-          cells: [{ kind: "subgrid", name: "Engagements", label: "Engagements", relationship: "sprx_contact_sprx_engagement", table: "sprx_engagement", viewId: "05bd048a-ccb5-49b3-9670-7b48c960ee91" }],
+          cells: [{ kind: "subgrid", name: "Engagements", label: "Engagements", relationship: "sprx_contact_sprx_engagement", table: "sprx_engagement", viewId: PERSON_ENGAGEMENTS_VIEW }],
         },
       ],
     },
@@ -142,4 +147,33 @@ export const ENGAGEMENT_FORM: FormDeclaration = {
   ],
 };
 
-export const FORMS: readonly FormDeclaration[] = [CONTACT_FORM, ENGAGEMENT_FORM];
+/**
+ * Quick-create forms: a goal or a session added from the engagement form's
+ * grids opens a short form over the page instead of leaving the engagement.
+ * https://learn.microsoft.com/power-apps/maker/model-driven-apps/create-edit-quick-create-forms
+ */
+export const GOAL_QUICK_CREATE_FORM: FormDeclaration = {
+  formId: "a4e1c2d7-58b3-4f6a-9c0e-2d7b41f83a65",
+  type: "quick",
+  table: "sprx_goal",
+  name: "Goal quick create",
+  description: "Add a goal of the plan without leaving the engagement.",
+  tabs: [{
+    name: "tab_quick", label: "Goal",
+    sections: [{ name: "section_goal", label: "Goal", cells: [field("sprx_name"), field("sprx_engagementid"), field("sprx_importance"), field("sprx_confidence"), field("sprx_status"), field("sprx_reviewdate")] }],
+  }],
+};
+
+export const SESSION_QUICK_CREATE_FORM: FormDeclaration = {
+  formId: "c85f3b1a-0e92-4d47-b6a3-9f18e2c7d504",
+  type: "quick",
+  table: "appointment",
+  name: "Session quick create",
+  description: "Book a session of an engagement without leaving it; the service numbers it.",
+  tabs: [{
+    name: "tab_quick", label: "Session",
+    sections: [{ name: "section_session", label: "Session", cells: [field("subject"), field("regardingobjectid"), field("scheduledstart"), field("scheduledend"), field("location"), field("sprx_mode")] }],
+  }],
+};
+
+export const FORMS: readonly FormDeclaration[] = [CONTACT_FORM, ENGAGEMENT_FORM, GOAL_QUICK_CREATE_FORM, SESSION_QUICK_CREATE_FORM];

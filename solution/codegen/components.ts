@@ -5,6 +5,7 @@
  */
 import { SOCIAL_PRESCRIBING_APP } from "../app";
 import { CUSTOM_APIS, type CustomApiDeclaration } from "../businessEvent";
+import { CATALOG_ASSIGNMENTS, CATALOGS, type CatalogAssignmentDeclaration, type CatalogDeclaration } from "../catalog";
 import { ENVIRONMENT_VARIABLES, type EnvironmentVariableDeclaration } from "../environmentVariables";
 import { CLOUD_FLOWS, flowClientData, flowFileName } from "../flows";
 import { schema } from "../schema/schema";
@@ -63,6 +64,13 @@ export interface SolutionIdentity {
   readonly managed: boolean;
 }
 
+/** The publisher address fields an export writes, in its order. */
+const ADDRESS_FIELDS = [
+  "City", "County", "Country", "Fax", "FreightTermsCode", "ImportSequenceNumber", "Latitude", "Line1", "Line2", "Line3", "Longitude", "Name",
+  "PostalCode", "PostOfficeBox", "PrimaryContactName", "ShippingMethodCode", "StateOrProvince", "Telephone1", "Telephone2", "Telephone3",
+  "TimeZoneRuleVersionNumber", "UPSZone", "UTCOffset", "UTCConversionTimeZoneCode",
+] as const;
+
 export function solutionManifestXml(identity: SolutionIdentity, controls: readonly ControlInfo[]): string {
   const { publisher, solution } = schema;
   const nil = (name: string) => el(name, { "xsi:nil": "true" });
@@ -76,12 +84,18 @@ export function solutionManifestXml(identity: SolutionIdentity, controls: readon
       el("Publisher", null,
         text("UniqueName", publisher.uniqueName),
         localizedNames(publisher.displayName),
-        descriptions(`Publisher of ${solution.displayName}.`),
-        nil("EMailAddress"),
-        nil("SupportingWebsiteUrl"),
+        descriptions(publisher.description),
+        publisher.emailAddress ? text("EMailAddress", publisher.emailAddress) : nil("EMailAddress"),
+        publisher.supportingWebsiteUrl ? text("SupportingWebsiteUrl", publisher.supportingWebsiteUrl) : nil("SupportingWebsiteUrl"),
         text("CustomizationPrefix", publisher.prefix),
         text("CustomizationOptionValuePrefix", publisher.optionValuePrefix),
-        el("Addresses")),
+        // Every export in reference/solutions carries the publisher's two address records, fields nil when unset.
+        el("Addresses", null, ...[1, 2].map((n) => el("Address", null,
+          text("AddressNumber", n),
+          text("AddressTypeCode", 1),
+          ...ADDRESS_FIELDS.slice(0, ADDRESS_FIELDS.indexOf("ShippingMethodCode")).map(nil),
+          text("ShippingMethodCode", 1),
+          ...ADDRESS_FIELDS.slice(ADDRESS_FIELDS.indexOf("ShippingMethodCode") + 1).map(nil))))),
       el("RootComponents", null, ...rootComponents(controls).map((c) =>
         el("RootComponent", { type: c.type, ...(c.id ? { id: braced(c.id) } : {}), ...(c.schemaName ? { schemaName: c.schemaName } : {}), behavior: c.behavior }))),
       el("MissingDependencies")));
@@ -128,9 +142,38 @@ export function customApiFiles(api: CustomApiDeclaration): Map<string, string> {
   return files;
 }
 
-/** customapis/, environmentvariabledefinitions/ and Workflows/ files, keyed by path inside the solution. */
+/**
+ * catalogs/<uniquename>/catalog.xml, in the layout the catalog article gives for
+ * solution files (the folder is named after the catalog's unique name; a
+ * category names its parent in <parentcatalogid><uniquename>):
+ * https://learn.microsoft.com/power-apps/developer/data-platform/catalog-catalogassignment#create-a-catalog-with-solution-files
+ */
+export function catalogXml(catalog: CatalogDeclaration): string {
+  return buildDocument(el("catalog", { uniquename: catalog.uniqueName },
+    label("description", catalog.description),
+    label("displayname", catalog.displayName),
+    text("iscustomizable", "0"),
+    text("name", catalog.name),
+    catalog.parent ? el("parentcatalogid", null, text("uniquename", catalog.parent)) : null), { declaration: false });
+}
+
+/**
+ * Assets/catalogassignments.xml: every assignment in one file, each naming its
+ * category and the custom API by unique name (same article, "Create a
+ * CatalogAssignment with solution files").
+ */
+export function catalogAssignmentsXml(assignments: readonly CatalogAssignmentDeclaration[]): string {
+  return buildDocument(el("catalogassignments", null, ...assignments.map((a) =>
+    el("catalogassignment", { "catalogid.uniquename": a.catalog, "object.uniquename": a.object, objectidtype: a.objectType },
+      text("iscustomizable", "0"),
+      text("name", a.name)))), { declaration: false });
+}
+
+/** customapis/, catalogs/, Assets/, environmentvariabledefinitions/ and Workflows/ files, keyed by path inside the solution. */
 export function componentFiles(): Map<string, string> {
   const files = new Map<string, string>();
+  for (const catalog of CATALOGS) files.set(`catalogs/${catalog.uniqueName}/catalog.xml`, catalogXml(catalog));
+  if (CATALOG_ASSIGNMENTS.length > 0) files.set("Assets/catalogassignments.xml", catalogAssignmentsXml(CATALOG_ASSIGNMENTS));
   for (const api of CUSTOM_APIS) for (const [p, content] of customApiFiles(api)) files.set(p, content);
   for (const v of ENVIRONMENT_VARIABLES) files.set(`environmentvariabledefinitions/${v.schemaName}/environmentvariabledefinition.xml`, environmentVariableXml(v));
   for (const flow of CLOUD_FLOWS) files.set(flowFileName(flow), flowClientData(flow));

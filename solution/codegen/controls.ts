@@ -76,3 +76,43 @@ export function findControls(componentsDir: string): ControlInfo[] {
     .filter(({ file }) => fs.existsSync(file))
     .map(({ name, file }) => readControlManifest(file, name));
 }
+
+/**
+ * The control version that follows a solution version. A model-driven app keeps
+ * serving its cached bundle until the manifest's version rises, and Microsoft's
+ * guidance keeps MAJOR.MINOR of the control equal to the solution's
+ * (https://learn.microsoft.com/power-apps/developer/component-framework/code-components-alm#versioning-and-deploying-updates).
+ * The solution's BUILD and REVISION both go into PATCH (BUILD × 1000 + REVISION),
+ * so raising any part of the solution version raises every control's version.
+ */
+export function controlVersionFor(solutionVersion: string): string {
+  const parts = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(solutionVersion);
+  if (!parts) throw new Error(`Solution version "${solutionVersion}" is not MAJOR.MINOR.BUILD.REVISION.`);
+  const [major, minor, build, revision] = parts.slice(1).map(Number);
+  if (revision >= 1000) throw new Error(`Solution version "${solutionVersion}": keep REVISION below 1000 so that control versions keep rising (raise BUILD instead).`);
+  return `${major}.${minor}.${build * 1000 + revision}`;
+}
+
+const CONTROL_VERSION = /(<control\b[^>]*?\bversion=")([^"]*)(")/;
+
+/** A control manifest's text with its `<control version>` set; fails naming the file when there is none. */
+export function withControlVersion(manifestXml: string, version: string, file: string): string {
+  if (!CONTROL_VERSION.test(manifestXml)) throw new Error(`${file} has no <control version="…"> attribute to keep in step with the solution version.`);
+  return manifestXml.replace(CONTROL_VERSION, `$1${version}$3`);
+}
+
+/**
+ * Each control's ControlManifest.Input.xml with its version following the
+ * solution's, keyed by path relative to `root`: `npm run generate` writes them
+ * and `--check` reports one that was edited by hand or not regenerated.
+ */
+export function controlManifestSources(componentsDir: string, root: string, solutionVersion: string): Map<string, string> {
+  const version = controlVersionFor(solutionVersion);
+  const files = new Map<string, string>();
+  for (const name of Object.keys(FORM_CONTROLS) as FormControlName[]) {
+    const file = path.join(componentsDir, name, "ControlManifest.Input.xml");
+    if (!fs.existsSync(file)) continue;
+    files.set(path.relative(root, file).split(path.sep).join("/"), withControlVersion(fs.readFileSync(file, "utf8"), version, file));
+  }
+  return files;
+}

@@ -230,7 +230,8 @@ function customEntityInfo(table: TableDeclaration): XmlNode {
       text("MobileOfflineFilters", ""),
       text("IsMapiGridEnabled", "1"),
       text("IsReadingPaneEnabled", "1"),
-      text("IsQuickCreateEnabled", "0"),
+      // On for a table that ships a quick-create form, so "+ New" opens it.
+      text("IsQuickCreateEnabled", flag(FORMS.some((f) => f.table === table.logicalName && f.type === "quick"))),
       text("SyncToExternalSearchIndex", "0"),
       text("IntroducedVersion", VERSION),
       text("IsCustomizable", "1"),
@@ -259,10 +260,17 @@ function customEntityInfo(table: TableDeclaration): XmlNode {
       text("IsEnabledForExternalChannels", "0")));
 }
 
-/** A built-in table: only the columns the solution adds. */
+/**
+ * A built-in table: marked unmodified, with only the columns the solution adds,
+ * as an export writes a table included without its metadata (RootComponent
+ * behavior 2), so an import never re-states the platform's definition of it:
+ * the "Edit objects" segmentation of an existing table, without "Include table
+ * metadata" (https://learn.microsoft.com/power-platform/alm/segmented-solutions-alm).
+ * CustomizationsSolution.xsd allows `unmodified` on <entity> beside <attributes>.
+ */
 function existingEntityInfo(table: TableDeclaration | undefined, logicalName: string): XmlNode {
   return el("EntityInfo", null,
-    el("entity", { Name: entitySchemaName(logicalName) },
+    el("entity", { Name: entitySchemaName(logicalName), unmodified: 1 },
       el("attributes", null, ...(table?.columns ?? []).map((c) => columnAttribute(table!, c)))));
 }
 
@@ -277,6 +285,8 @@ interface SavedQueryInput {
   readonly isDefault: boolean;
   readonly fetchXml: string;
   readonly columns: readonly ViewColumn[];
+  /** Default true; the table's system views are not deletable, as in a real export. */
+  readonly canBeDeleted?: boolean;
 }
 
 function layoutXml(table: string, columns: readonly ViewColumn[]): XmlNode {
@@ -291,7 +301,7 @@ function layoutXml(table: string, columns: readonly ViewColumn[]): XmlNode {
 export function savedQuery(view: SavedQueryInput): XmlNode {
   return el("savedquery", null,
     text("IsCustomizable", "1"),
-    text("CanBeDeleted", "1"),
+    text("CanBeDeleted", flag(view.canBeDeleted ?? true)),
     text("isquickfindquery", flag(view.queryType === QueryType.quickFind)),
     text("isprivate", "0"),
     text("isdefault", flag(view.isDefault)),
@@ -347,6 +357,7 @@ const CLASS_ID = {
 const BUILT_IN_COLUMN_CONTROLS: Readonly<Record<string, keyof typeof CLASS_ID>> = {
   firstname: "text", lastname: "text", fullname: "text", mobilephone: "text", telephone1: "text", address1_postalcode: "text",
   emailaddress1: "email", birthdate: "datetime", ownerid: "lookup", statuscode: "status",
+  subject: "text", location: "text", scheduledstart: "datetime", scheduledend: "datetime", regardingobjectid: "lookup",
 };
 
 function classIdOf(table: string, column: string): string {
@@ -466,11 +477,14 @@ function defaultMainForm(table: TableDeclaration): FormDeclaration {
 export function formsOf(table: string, forms: readonly FormDeclaration[] = FORMS): FormDeclaration[] {
   const declared = forms.filter((f) => f.table === table);
   const decl = tableDeclaration(table);
-  if (declared.length > 0 || !decl || decl.existing) return declared;
-  return [defaultMainForm(decl)];
+  if (declared.some((f) => (f.type ?? "main") === "main") || !decl || decl.existing) return declared;
+  return [defaultMainForm(decl), ...declared];
 }
 
 // ---------------------------------------------------------------- entities
+
+/** The form types shipped, in the order an export groups them. */
+export const FORM_TYPES = ["main", "quick"] as const;
 
 const EMPTY_RIBBON = el("RibbonDiffXml", null,
   el("CustomActions"),
@@ -519,7 +533,10 @@ export function entityXml(parts: EntityParts): XmlNode {
   return el("Entity", null,
     el("Name", { LocalizedName: parts.displayName, OriginalName: parts.displayName }, parts.schemaName),
     parts.info,
-    parts.forms.length > 0 ? el("FormXml", null, el("forms", { type: "main" }, ...parts.forms.map((f) => f.xml))) : null,
+    parts.forms.length > 0 ? el("FormXml", null, ...FORM_TYPES
+      .map((type) => parts.forms.filter((f) => (f.form.type ?? "main") === type))
+      .filter((forms) => forms.length > 0)
+      .map((forms) => el("forms", { type: forms[0].form.type ?? "main" }, ...forms.map((f) => f.xml)))) : null,
     parts.views.length > 0 ? el("SavedQueries", null, el("savedqueries", null, ...parts.views.map((v) => v.xml))) : null,
     parts.charts.length > 0 ? el("Visualizations", null, ...parts.charts.map((c) => c.xml)) : null,
     EMPTY_RIBBON);
@@ -644,8 +661,14 @@ export function appModuleXml(app: AppDeclaration): XmlNode {
     text("UniqueName", app.uniqueName),
     text("IntroducedVersion", VERSION),
     text("WebResourceId", DEFAULT_APP_ICON),
+    // State and navigation as a current export writes them (reference/solutions/cis): active, and
+    // NavigationType 0, the single-session site-map navigation. Newer than the 2018 schema.
+    el("OptimizedFor"),
+    text("statecode", "0"),
+    text("statuscode", "1"),
     text("FormFactor", "1"),
     text("ClientType", "4"),
+    text("NavigationType", "0"),
     el("AppModuleComponents", null,
       ...app.tables.map((t) => el("AppModuleComponent", { type: 1, schemaName: t })),
       ...app.formIds.map((id) => el("AppModuleComponent", { type: 60, id: braced(id) })),
@@ -736,7 +759,8 @@ export function customizationsXml(parts: CustomizationsParts, options: { split?:
     el("EntityRelationships", null, ...(inline ? parts.relationships : [])),
     el("OrganizationSettings"),
     el("optionsets", null, ...(inline ? parts.optionSets.map((o) => o.xml) : [])),
-    el("CustomControls", null, ...parts.customControls),
+    // In the source layout each control's element lives in Controls/<name>/ControlManifest.xml.data.xml.
+    el("CustomControls", null, ...(inline ? parts.customControls : [])),
     // The schema wants at least one app in <AppModules>, so the split layout leaves both out.
     inline ? el("AppModuleSiteMaps", null, ...parts.siteMaps.map((s) => s.xml)) : null,
     inline ? el("AppModules", null, ...parts.appModules.map((a) => a.xml)) : null,

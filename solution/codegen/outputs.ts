@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { choices, schema } from "../schema/schema";
-import { findControls } from "./controls";
+import { controlManifestSources, findControls } from "./controls";
 import { generateRowTypes, ROW_TYPES_PATH } from "./rowTypes";
-import { SOURCE_ROOT, sourceLayout } from "./sourceLayout";
+import { isStagedBuildOutput, SOURCE_ROOT, sourceLayout } from "./sourceLayout";
 
 /** Every generated file, keyed by its path relative to the repository root. */
 export type GeneratedFiles = ReadonlyMap<string, string>;
@@ -11,6 +11,8 @@ export type GeneratedFiles = ReadonlyMap<string, string>;
 export interface GenerateOptions {
   /** Where the code components live; the contact form places those that exist. */
   readonly componentsDir: string;
+  /** The solution version (default schema.solution.version); every control's manifest version follows it. */
+  readonly version?: string;
 }
 
 export const REPO_ROOT = path.resolve(__dirname, "../..");
@@ -19,7 +21,9 @@ export function generateAll(options: GenerateOptions = { componentsDir: path.joi
   const choiceKeys = Object.fromEntries(Object.entries(choices).map(([key, decl]) => [decl.name, key]));
   const files = new Map<string, string>();
   files.set(ROW_TYPES_PATH, generateRowTypes(schema, choiceKeys));
-  for (const [file, content] of sourceLayout(findControls(options.componentsDir))) files.set(`${SOURCE_ROOT}/${file}`, content);
+  const version = options.version ?? schema.solution.version;
+  for (const [file, content] of sourceLayout(findControls(options.componentsDir), version)) files.set(`${SOURCE_ROOT}/${file}`, content);
+  for (const [file, content] of controlManifestSources(options.componentsDir, REPO_ROOT, version)) files.set(file, content);
   return files;
 }
 
@@ -48,7 +52,11 @@ export function findDrift(root: string, files: GeneratedFiles): Drift[] {
     else if (fs.readFileSync(full, "utf8") !== content) drift.push({ path: file, problem: "differs" });
   }
   for (const folder of GENERATED_FOLDERS) {
-    for (const file of listFiles(root, folder)) if (!files.has(file)) drift.push({ path: file, problem: "not generated" });
+    for (const file of listFiles(root, folder)) {
+      // A control's built files, copied in by `npm run build`, are the build's, not stale output.
+      if (file.startsWith(`${SOURCE_ROOT}/`) && isStagedBuildOutput(file.slice(SOURCE_ROOT.length + 1))) continue;
+      if (!files.has(file)) drift.push({ path: file, problem: "not generated" });
+    }
   }
   return drift;
 }

@@ -12,7 +12,7 @@ import { schema } from "../schema/schema";
 import type { ViewDeclaration } from "../views";
 import { buildDocument, el } from "../xml";
 import { componentFiles, rootComponents, solutionManifestXml } from "./components";
-import { findControls, readControlManifest, type ControlInfo } from "./controls";
+import { controlVersionFor, findControls, readControlManifest, type ControlInfo } from "./controls";
 import { customizationsParts, customizationsXml, declarationsWith } from "./customizations";
 import { declarationProblems } from "./validate";
 
@@ -23,6 +23,8 @@ export interface PackOptions {
   readonly builtControlsDir: string;
   readonly outDir: string;
   readonly managed: boolean;
+  /** The solution version (default schema.solution.version); each built control's manifest version must follow it. */
+  readonly version?: string;
   /** Replace the shipped views or forms (tests use this to prove a bad one is refused). */
   readonly views?: readonly ViewDeclaration[];
   readonly forms?: readonly FormDeclaration[];
@@ -52,8 +54,13 @@ function listFiles(dir: string): string[] {
     .sort();
 }
 
-/** The built files of each control, refusing a control that exists in components/ but was not built. */
-function builtControlFiles(controls: readonly ControlInfo[], builtControlsDir: string): Map<string, Uint8Array> {
+/**
+ * The built files of each control keyed by their path in a solution
+ * (Controls/<prefix_namespace.Constructor>/…), refusing a control that exists
+ * in components/ but was not built, or was built before the version was raised.
+ */
+export function builtControlFiles(controls: readonly ControlInfo[], builtControlsDir: string, solutionVersion: string): Map<string, Uint8Array> {
+  const expectedVersion = controlVersionFor(solutionVersion);
   const files = new Map<string, Uint8Array>();
   const missing: string[] = [];
   for (const control of controls) {
@@ -66,6 +73,10 @@ function builtControlFiles(controls: readonly ControlInfo[], builtControlsDir: s
     const built = readControlManifest(manifest, control.name);
     if (built.fullName !== control.fullName) {
       throw new PackError(`The built ${control.name} (${built.fullName}) does not match components/${control.name} (${control.fullName}). Run npm run build first.`);
+    }
+    // An app serves its cached bundle until the version rises, so a stale build is refused.
+    if (built.version !== expectedVersion) {
+      throw new PackError(`The built ${control.name} has version ${built.version}, but solution version ${solutionVersion} needs ${expectedVersion}. Run npm run generate, then npm run build.`);
     }
     for (const file of listFiles(dir)) {
       // Source maps are for debugging the build, not for the environment.
@@ -86,8 +97,8 @@ function contentTypesXml(paths: Iterable<string>): string {
 }
 
 /** "1.0.0.0" → "SocialPrescribingEngagement_1_0_0_0.zip", as an export names it. */
-export function zipFileName(managed: boolean): string {
-  return `${schema.solution.uniqueName}_${schema.solution.version.replace(/\./g, "_")}${managed ? "_managed" : ""}.zip`;
+export function zipFileName(managed: boolean, version: string = schema.solution.version): string {
+  return `${schema.solution.uniqueName}_${version.replace(/\./g, "_")}${managed ? "_managed" : ""}.zip`;
 }
 
 export function packSolution(options: PackOptions): PackResult {
@@ -97,9 +108,10 @@ export function packSolution(options: PackOptions): PackResult {
   const problems = declarationProblems(declarations);
   if (problems.length > 0) throw new PackError(`The solution declarations name things that do not exist:\n  ${problems.join("\n  ")}`);
 
-  const controlFiles = builtControlFiles(controls, options.builtControlsDir);
+  const version = options.version ?? schema.solution.version;
+  const controlFiles = builtControlFiles(controls, options.builtControlsDir, version);
   const files = new Map<string, Uint8Array>();
-  files.set("solution.xml", strToU8(solutionManifestXml({ version: schema.solution.version, managed: options.managed }, controls)));
+  files.set("solution.xml", strToU8(solutionManifestXml({ version, managed: options.managed }, controls)));
   const parts = customizationsParts(declarations);
   files.set("customizations.xml", strToU8(buildDocument(customizationsXml(parts))));
   for (const [file, content] of controlFiles) files.set(file, content);
@@ -110,7 +122,7 @@ export function packSolution(options: PackOptions): PackResult {
   for (const [file, content] of files) zippable[file] = content;
   const zip = zipSync(zippable, { level: 6 });
   fs.mkdirSync(options.outDir, { recursive: true });
-  const zipPath = path.join(options.outDir, zipFileName(options.managed));
+  const zipPath = path.join(options.outDir, zipFileName(options.managed, version));
   fs.writeFileSync(zipPath, zip);
 
   const roots = rootComponents(controls);
@@ -128,6 +140,7 @@ export function packSolution(options: PackOptions): PackResult {
     controls: controls.length,
     environmentVariables: [...files.keys()].filter((f) => f.startsWith("environmentvariabledefinitions/")).length,
     customApis: [...files.keys()].filter((f) => /^customapis\/[^/]+\/customapi\.xml$/.test(f)).length,
+    eventCatalogs: [...files.keys()].filter((f) => /^catalogs\/[^/]+\/catalog\.xml$/.test(f)).length,
     cloudFlows: parts.workflows.length,
     rootComponents: roots.length,
     files: files.size,

@@ -95,7 +95,17 @@ export interface RelationshipDeclaration {
 }
 
 export interface SchemaDeclaration {
-  readonly publisher: { readonly uniqueName: string; readonly displayName: string; readonly prefix: string; readonly optionValuePrefix: number };
+  readonly publisher: {
+    readonly uniqueName: string;
+    readonly displayName: string;
+    readonly prefix: string;
+    readonly optionValuePrefix: number;
+    /** Shown with the solution in every environment it is imported into. */
+    readonly description: string;
+    /** Where environment admins find support; written xsi:nil when not set. */
+    readonly emailAddress?: string;
+    readonly supportingWebsiteUrl?: string;
+  };
   readonly solution: { readonly uniqueName: string; readonly displayName: string; readonly version: string };
   readonly choices: readonly ChoiceDeclaration[];
   readonly tables: readonly TableDeclaration[];

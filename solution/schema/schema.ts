@@ -85,7 +85,13 @@ export const choices = {
 } as const;
 
 export const schema: SchemaDeclaration = {
-  publisher: { uniqueName: "sprx", displayName: "Social Prescribing Engagement", prefix: "sprx", optionValuePrefix: 72700 },
+  publisher: {
+    uniqueName: "sprx",
+    displayName: "Social Prescribing Engagement",
+    prefix: "sprx",
+    optionValuePrefix: 72700,
+    description: "Publisher of the Social Prescribing Engagement solution: link workers' six-appointment tracker, stage guidance and closure checklist for Dynamics 365.",
+  },
   solution: { uniqueName: "SocialPrescribingEngagement", displayName: "Social Prescribing Engagement", version: "1.0.0.0" },
   choices: Object.values(choices),
   tables: [

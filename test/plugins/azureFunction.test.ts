@@ -13,7 +13,14 @@ const saved = { ...process.env };
 beforeAll(async () => {
   dataverse = await startFakeDataverse();
   Object.assign(process.env, { SPRX_WEBHOOK_KEY: KEY, SPRX_DATAVERSE_URL: dataverse.url, SPRX_DATAVERSE_AUTH: "none" });
-  ({ dataverseWebhook } = await import("../../plugins/host/azureFunction"));
+  // Outside the Functions runtime the library warns that it runs in test mode; capture that expected notice.
+  const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
+  try {
+    ({ dataverseWebhook } = await import("../../plugins/host/azureFunction"));
+    expect(warn.mock.calls.map((call) => String(call[0])).join("\n")).toMatch(/test mode/);
+  } finally {
+    warn.mockRestore();
+  }
 });
 afterAll(async () => {
   process.env = saved;

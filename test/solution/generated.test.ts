@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { findDrift, generateAll, writeAll } from "../../solution/codegen/outputs";
 import { ROW_TYPES_PATH } from "../../solution/codegen/rowTypes";
 import { SOURCE_ROOT } from "../../solution/codegen/sourceLayout";
+import { entitySchemaName } from "../../solution/codegen/customizations";
 import { CUSTOM_APIS } from "../../solution/businessEvent";
 import { ENVIRONMENT_VARIABLES } from "../../solution/environmentVariables";
 import { FORMS } from "../../solution/forms";
@@ -104,7 +105,7 @@ describe("SolutionPackager source layout (solution/src)", () => {
       expect(src(`Entities/${table}/Entity.xml`)).toBeDefined();
       expect(src(`Entities/${table}/RibbonDiff.xml`)).toBeDefined();
     }
-    for (const form of FORMS) expect(src(`Entities/${form.table === "contact" ? "Contact" : form.table}/FormXml/main/{${form.formId}}.xml`)).toContain(`<formid>{${form.formId}}</formid>`);
+    for (const form of FORMS) expect(src(`Entities/${entitySchemaName(form.table)}/FormXml/${form.type ?? "main"}/{${form.formId}}.xml`)).toContain(`<formid>{${form.formId}}</formid>`);
     for (const view of SUPERVISOR_VIEWS) expect(src(`Entities/sprx_engagement/SavedQueries/{${view.savedQueryId}}.xml`)).toContain(view.name);
     for (const chart of CHARTS) expect(src(`Entities/sprx_engagement/Visualizations/{${chart.savedQueryVisualizationId}}.xml`)).toContain("<datadefinition>");
     for (const choice of schema.choices) expect(src(`OptionSets/${choice.name}.xml`)).toContain(`<optionset Name="${choice.name}"`);
@@ -130,10 +131,11 @@ describe("SolutionPackager source layout (solution/src)", () => {
     }
   });
 
-  it("has a cdsproj for dotnet build over the same folder", () => {
+  it("has a cdsproj for dotnet build over the same folder, which already holds the controls", () => {
     const project = fs.readFileSync(path.join(repoRoot, "solution/SocialPrescribingEngagement.cdsproj"), "utf8");
     expect(project).toContain("<SolutionRootPath>src</SolutionRootPath>");
-    expect(project).toContain('<ProjectReference Include="..\\pcf-project.pcfproj" />');
+    // A ProjectReference to the pcfproj would add each control a second time (test/solution/sourceLayout.test.ts).
+    expect(project).not.toMatch(/<ProjectReference\b/);
     expect(project).toContain('<PackageReference Include="Microsoft.PowerApps.MSBuild.Solution"');
   });
 });

@@ -5,16 +5,17 @@ import * as path from "node:path";
 import { strFromU8, unzipSync } from "fflate";
 import { XMLParser } from "fast-xml-parser";
 
-/** The shared reference folder beside the repository. */
-export const SHARED = path.resolve(__dirname, "../../../shared");
+/** The shared reference folder beside the repository (or beside the folder of git worktrees that holds it). */
+export const SHARED = [path.resolve(__dirname, "../../../shared"), path.resolve(__dirname, "../../../../shared")]
+  .find((dir) => fs.existsSync(path.join(dir, "reference"))) ?? path.resolve(__dirname, "../../../shared");
 export const SCHEMAS = path.join(SHARED, "reference", "schemas");
 
 export type ControlName = "AppointmentTracker" | "StageGuidance" | "ClosureChecklist";
 
-function manifest(name: ControlName): string {
+function manifest(name: ControlName, version: string): string {
   return `<?xml version="1.0" encoding="utf-8" ?>
 <manifest>
-  <control namespace="SocialPrescribing" constructor="${name}" version="1.0.0" display-name-key="${name}" description-key="${name}" control-type="virtual">
+  <control namespace="SocialPrescribing" constructor="${name}" version="${version}" display-name-key="${name}" description-key="${name}" control-type="virtual">
     <property name="contact" display-name-key="Contact" description-key="Contact" of-type="SingleLine.Text" usage="bound" required="true" />
     <resources>
       <code path="bundle.js" order="1" />
@@ -25,19 +26,22 @@ function manifest(name: ControlName): string {
 `;
 }
 
-/** A temporary components/ and out/controls/ pair: `declared` controls have sources, `built` ones also have a build. */
-export function fakeControls(declared: readonly ControlName[], built: readonly ControlName[]): { root: string; componentsDir: string; builtControlsDir: string } {
+/**
+ * A temporary components/ and out/controls/ pair: `declared` controls have sources, `built` ones also have a
+ * build; every manifest carries `version` (1.0.0 follows solution version 1.0.0.0).
+ */
+export function fakeControls(declared: readonly ControlName[], built: readonly ControlName[], version = "1.0.0"): { root: string; componentsDir: string; builtControlsDir: string } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "sprx-pack-"));
   const componentsDir = path.join(root, "components");
   const builtControlsDir = path.join(root, "out", "controls");
   for (const name of declared) {
     fs.mkdirSync(path.join(componentsDir, name), { recursive: true });
-    fs.writeFileSync(path.join(componentsDir, name, "ControlManifest.Input.xml"), manifest(name));
+    fs.writeFileSync(path.join(componentsDir, name, "ControlManifest.Input.xml"), manifest(name, version));
   }
   for (const name of built) {
     const dir = path.join(builtControlsDir, name);
     fs.mkdirSync(path.join(dir, "strings"), { recursive: true });
-    fs.writeFileSync(path.join(dir, "ControlManifest.xml"), manifest(name));
+    fs.writeFileSync(path.join(dir, "ControlManifest.xml"), manifest(name, version));
     fs.writeFileSync(path.join(dir, "bundle.js"), `/* ${name} */ var pcf_tools_${name} = {};\n`);
     fs.writeFileSync(path.join(dir, "bundle.js.map"), "{}");
     fs.writeFileSync(path.join(dir, "strings", `${name}.1033.resx`), `<?xml version="1.0" encoding="utf-8"?><root />\n`);
@@ -69,4 +73,9 @@ export const orderedParser = new XMLParser({ ignoreAttributes: false, attributeN
 /** Every `<fetch>…</fetch>` element in a document, as text. */
 export function fetchElements(xml: string): string[] {
   return xml.match(/<fetch[\s>][\s\S]*?<\/fetch>/g) ?? [];
+}
+
+/** `version` of `<control>` in a control manifest. */
+export function manifestVersion(xml: string): string | undefined {
+  return /<control\b[^>]*\bversion="([^"]*)"/.exec(xml)?.[1];
 }
