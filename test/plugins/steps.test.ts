@@ -322,7 +322,7 @@ describe("5 closure validation", () => {
     expect(response.status).toBe(400);
     expect(response.text).toMatch(/^This engagement cannot be closed yet: /);
     expect(response.text).toMatch(/Choose a closure reason/);
-    expect(response.text).toMatch(/1 future session\(s\) still booked/);
+    expect(response.text).toMatch(/1 future session still booked/);
     expect(response.text).toMatch(/Write a closure summary/);
   });
 
