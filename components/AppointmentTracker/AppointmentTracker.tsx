@@ -27,7 +27,9 @@ import {
 import { ControlShell } from "../shared/ControlShell";
 import { seenVersion } from "../shared/gateway";
 import { configurationFor, engagementFacts, evaluate, isClosed } from "../shared/facts";
-import { fromLocalInput, toLocalInput } from "../shared/format";
+import { DateTimeFields, dayTimeOf, instantOf, validDay, validTime, type DayTime } from "../shared/DateTimeFields";
+import { formatHint } from "../shared/DayInput";
+import { focusFirstInvalid } from "../shared/focusFirstInvalid";
 import type { ControlEnvironment } from "../shared/hostContext";
 import { ClosureReasonValues, keyOf, type EngagementRow } from "../shared/rows";
 import type { ContactEngagements } from "../shared/store";
@@ -267,7 +269,7 @@ function SessionItem(props: { env: ControlEnvironment; hook: EngagementHook; ses
   const styles = useStyles();
   const [attendance, setAttendance] = React.useState<Attendance | "">("");
   const [rescheduling, setRescheduling] = React.useState(false);
-  const [when, setWhen] = React.useState(() => toLocalInput(session.start, env.offsetMinutes));
+  const [when, setWhen] = React.useState<DayTime>(() => dayTimeOf(env, session.start));
   const id = session.id ?? "";
   const counted = session.attendance === "attended" || session.attendance === "planned";
   const choices = ATTENDANCE_RECORDABLE.filter((a) => session.isPast || (a !== "attended" && a !== "didNotAttend"));
@@ -278,7 +280,7 @@ function SessionItem(props: { env: ControlEnvironment; hook: EngagementHook; ses
     if (ok) setAttendance("");
   };
   const reschedule = async () => {
-    const start = fromLocalInput(when, env.offsetMinutes);
+    const start = instantOf(env, when);
     if (!start) return;
     const end = new Date(start.getTime() + 60 * 60_000);
     const ok = await hook.save(() => env.store.updateSession({ id, etag }, { start, end }), t("Session_Rescheduled", { number: session.sessionNumber }));
@@ -323,9 +325,15 @@ function SessionItem(props: { env: ControlEnvironment; hook: EngagementHook; ses
       )}
       {rescheduling && !readOnly && (
         <div className={styles.row}>
-          <Field label={t("Session_NewTime", { number: session.sessionNumber })} validationMessage={fromLocalInput(when, env.offsetMinutes) ? undefined : t("Book_TimeInvalid")}>
-            <Input type="datetime-local" value={when} onChange={(_, d) => setWhen(d.value)} />
-          </Field>
+          <DateTimeFields
+            env={env}
+            value={when}
+            onChange={setWhen}
+            dateLabel={t("Session_NewDate", { number: session.sessionNumber })}
+            timeLabel={t("Session_NewStart", { number: session.sessionNumber })}
+            dateProblem={validDay(env, when.day) ? undefined : t("Book_DateInvalid", { format: formatHint(env) })}
+            timeProblem={validTime(when.time) ? undefined : t("Book_StartInvalid")}
+          />
           <Button appearance="primary" onClick={() => void reschedule()} disabled={hook.saving}>
             {t("Session_SaveTime")}
           </Button>
@@ -375,32 +383,37 @@ function BookSession(props: { env: ControlEnvironment; hook: EngagementHook; eng
   const { env, hook, engagement, number, engagementId } = props;
   const t = env.strings;
   const styles = useStyles();
-  const [when, setWhen] = React.useState("");
+  const [when, setWhen] = React.useState<DayTime>({ day: "", time: "" });
   const [minutes, setMinutes] = React.useState("60");
   const [mode, setMode] = React.useState<SessionMode>("inPerson");
   const [tried, setTried] = React.useState(false);
+  const formRef = React.useRef<HTMLFormElement>(null);
   const slots = parseSuggestedSlots(engagement.sprx_suggestedslots, env.now());
-  const start = fromLocalInput(when, env.offsetMinutes);
+  const start = instantOf(env, when);
   const duration = Number(minutes);
   const problems = {
-    when: !start ? t("Book_TimeRequired") : undefined,
+    day: validDay(env, when.day) ? undefined : t("Book_DateInvalid", { format: formatHint(env) }),
+    time: validTime(when.time) ? undefined : t("Book_StartInvalid"),
     minutes: Number.isInteger(duration) && duration >= 5 && duration <= 480 ? undefined : t("Book_DurationInvalid"),
   };
 
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
     setTried(true);
-    if (!start || problems.minutes) return;
+    if (!start || problems.minutes) {
+      focusFirstInvalid(formRef.current);
+      return;
+    }
     const end = new Date(start.getTime() + duration * 60_000);
     const ok = await hook.save(() => env.store.bookSession(engagementId, { number, start, end, mode }), t("Book_Saved", { number }));
     if (ok) {
-      setWhen("");
+      setWhen({ day: "", time: "" });
       setTried(false);
     }
   };
 
   return (
-    <form className={styles.form} onSubmit={(e) => void submit(e)} noValidate aria-labelledby="sprx-book-heading">
+    <form ref={formRef} className={styles.form} onSubmit={(e) => void submit(e)} noValidate aria-labelledby="sprx-book-heading">
       <Text as="h4" weight="semibold" id="sprx-book-heading">
         {t("Book_Heading", { number })}
       </Text>
@@ -412,7 +425,7 @@ function BookSession(props: { env: ControlEnvironment; hook: EngagementHook; eng
               key={slot.start.toISOString()}
               size="small"
               onClick={() => {
-                setWhen(toLocalInput(slot.start, env.offsetMinutes));
+                setWhen(dayTimeOf(env, slot.start));
                 if (slot.end) setMinutes(String(Math.round((slot.end.getTime() - slot.start.getTime()) / 60_000)));
               }}
             >
@@ -421,9 +434,16 @@ function BookSession(props: { env: ControlEnvironment; hook: EngagementHook; eng
           ))}
         </div>
       )}
-      <Field label={t("Book_Time")} required validationMessage={tried ? problems.when : undefined}>
-        <Input type="datetime-local" value={when} onChange={(_, d) => setWhen(d.value)} />
-      </Field>
+      <DateTimeFields
+        env={env}
+        value={when}
+        onChange={setWhen}
+        required
+        dateLabel={t("Book_Date")}
+        timeLabel={t("Book_Start")}
+        dateProblem={tried ? problems.day : undefined}
+        timeProblem={tried ? problems.time : undefined}
+      />
       <Field label={t("Book_Duration")} validationMessage={tried ? problems.minutes : undefined}>
         <Input type="number" min={5} max={480} step={5} value={minutes} onChange={(_, d) => setMinutes(d.value)} />
       </Field>

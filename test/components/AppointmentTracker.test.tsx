@@ -76,7 +76,9 @@ describe("Six-appointment tracker", () => {
     const user = userEvent.setup();
     mount(AppointmentTracker, { control: "AppointmentTracker", webAPI, contactId });
     const when = daysFromNow(7).toISOString().slice(0, 11) + "10:00";
-    await user.type(await screen.findByLabelText(/Date and time/), when);
+    // The date as the user writes it (dd/MM/yyyy in their settings), the time as hh:mm.
+    await user.type(await screen.findByRole("textbox", { name: /^Session date/ }), when.slice(0, 10).split("-").reverse().join("/"));
+    await user.type(screen.getByRole("textbox", { name: /^Start time/ }), "10:00");
     await user.selectOptions(screen.getByLabelText("How it is held"), "phone");
     await user.click(screen.getByRole("button", { name: "Book session 2" }));
 
@@ -122,10 +124,13 @@ describe("Six-appointment tracker", () => {
     const user = userEvent.setup();
     mount(AppointmentTracker, { control: "AppointmentTracker", webAPI, contactId });
     await user.click(await screen.findByRole("button", { name: "Reschedule" }));
-    const input = screen.getByLabelText("New date and time for session 1");
     const when = daysFromNow(4).toISOString().slice(0, 11) + "14:30";
-    await user.clear(input);
-    await user.type(input, when);
+    const date = screen.getByRole("textbox", { name: "New date for session 1" });
+    const time = screen.getByRole("textbox", { name: "New start time for session 1" });
+    await user.clear(date);
+    await user.type(date, when.slice(0, 10).split("-").reverse().join("/"));
+    await user.clear(time);
+    await user.type(time, "14:30");
     await user.click(screen.getByRole("button", { name: "Save new time" }));
     await screen.findByText("Session 1 rescheduled.");
     expect(webAPI.row("appointment", sessionIds[0])).toMatchObject({ scheduledstart: `${when}:00.000Z`, scheduledend: `${when.slice(0, 11)}15:30:00.000Z` });

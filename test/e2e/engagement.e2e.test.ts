@@ -49,7 +49,8 @@ async function expectStage(trackerStage: string, guidanceHeading: string): Promi
 }
 
 async function bookSession(number: number, on: string, attendance: "attended" | "didNotAttend"): Promise<void> {
-  await tracker().getByLabel("Date and time").fill(`${on}T10:00`);
+  await tracker().getByRole("textbox", { name: "Session date" }).fill(typed(on));
+  await tracker().getByRole("textbox", { name: "Start time" }).fill("10:00");
   await tracker().getByRole("button", { name: `Book session ${number}`, exact: true }).click();
   await tracker().getByText(`Session ${number} booked.`, { exact: true }).waitFor();
   await tracker().getByRole("combobox", { name: `Attendance for session ${number}` }).selectOption(attendance);
