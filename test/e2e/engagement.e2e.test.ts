@@ -70,7 +70,9 @@ async function screenshot(target: Locator | Page, name: string): Promise<void> {
 
 beforeAll(async () => {
   if (WRITE_SCREENSHOTS) fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  env = await startE2eEnvironment();
+  // The browser speaks US English while the demo user's settings say en-GB (dd/MM/yyyy): every date
+  // typed on the form must follow the user's settings, not the browser.
+  env = await startE2eEnvironment({ locale: "en-US" });
   page = env.page;
   const created = await env.api("POST", "contacts", PERSON);
   expect(created.status).toBe(201);
