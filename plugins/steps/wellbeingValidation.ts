@@ -11,6 +11,8 @@ const ANSWER_COLUMNS = [
   "sprx_ons4_satisfied", "sprx_ons4_worthwhile", "sprx_ons4_happy", "sprx_ons4_anxious", "sprx_ucla_companionship", "sprx_ucla_leftout", "sprx_ucla_isolated",
 ] as const;
 
+const CLOSED = { code: "wellbeing.engagementClosed", message: "the engagement is closed; reopen it before changing its wellbeing measures" };
+
 /** A date-only column as "YYYY-MM-DD", however it arrived (a Date from the context, text from the Web API). */
 function isoDay(value: AttributeValue | string | null | undefined): string | undefined {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString().slice(0, 10);
@@ -22,7 +24,9 @@ function isoDay(value: AttributeValue | string | null | undefined): string | und
  * any client — the form, a flow, an import — meets the same rules). Refuses,
  * with every reason at once: an instrument item unanswered or out of range,
  * no date, a date in the future or before the referral, and a second
- * baseline or closing measure of the same instrument on one engagement.
+ * baseline or closing measure of the same instrument on one engagement —
+ * and any new or changed measure on a closed engagement. (Deletes are not
+ * refused: a closed engagement deleted as a whole deletes its measures too.)
  */
 export const wellbeingValidation: StepHandler = async (context, services) => {
   const { dataverse } = services;
@@ -48,7 +52,7 @@ export const wellbeingValidation: StepHandler = async (context, services) => {
 
   const [engagement, others] = engagementId
     ? await Promise.all([
-        dataverse.retrieve<EngagementRow>(Tables.engagement.entitySetName, engagementId, ["sprx_referraldate"]),
+        dataverse.retrieve<EngagementRow>(Tables.engagement.entitySetName, engagementId, ["sprx_referraldate", "statecode"]),
         loadScores(dataverse, engagementId),
       ])
     : [undefined, []];
@@ -68,8 +72,9 @@ export const wellbeingValidation: StepHandler = async (context, services) => {
     }),
   };
   let problems = measureProblems(measure, facts);
+  if (engagement?.statecode === 1) problems = [CLOSED, ...problems];
   if (problems.some((p) => p.code === "wellbeing.dateInFuture" || p.code === "wellbeing.beforeReferral")) {
-    problems = measureProblems(measure, facts, await userDayFormatter(context, services));
+    problems = [...(engagement?.statecode === 1 ? [CLOSED] : []), ...measureProblems(measure, facts, await userDayFormatter(context, services))];
   }
   if (problems.length > 0) return { kind: "rejected", summary: "This wellbeing measure cannot be saved", problems };
   return skipped("measure is valid");

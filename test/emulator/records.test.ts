@@ -130,6 +130,28 @@ describe("3 wellbeing measures", () => {
   });
 });
 
+describe("3 a closed engagement's measures are its outcome record", () => {
+  it("refuses to add or correct a measure once the engagement is closed, and allows it again after reopening", async () => {
+    const { engagementId } = await newEngagement(env);
+    const today = daysFromNow(0).slice(0, 10);
+    const baseline = await ons4(engagementId, TimepointValues.baseline, today, all(5));
+    expect(baseline.status).toBe(204);
+    await tickChecks(engagementId, [ClosureCheckItemValues.returnRouteExplained, ClosureCheckItemValues.referrerInformed]);
+    expect((await env.request("PATCH", `sprx_engagements(${engagementId})`, {
+      statecode: 1, statuscode: 2, sprx_closurereason: ClosureReasonValues.notRightTime, sprx_closuresummary: "Paused.",
+    })).status).toBe(204);
+    await env.idle();
+
+    const added = await ons4(engagementId, TimepointValues.review, today, all(6));
+    expect(added.status).toBe(400);
+    expect(added.json.error?.message).toMatch(/engagement is closed/);
+    expect((await env.request("PATCH", `sprx_wellbeingscores(${idFrom(baseline)})`, { sprx_ons4_happy: 9 })).status).toBe(400);
+
+    expect((await env.request("PATCH", `sprx_engagements(${engagementId})`, { statecode: 0, statuscode: 1 })).status).toBe(204);
+    expect((await env.request("PATCH", `sprx_wellbeingscores(${idFrom(baseline)})`, { sprx_ons4_happy: 9 })).status).toBe(204);
+  });
+});
+
 describe("6 server messages speak the user's dates", () => {
   it("a session before the referral is refused with both dates as dd/MM/yyyy", async () => {
     const { engagementId } = await newEngagement(env, 10);
