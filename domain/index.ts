@@ -8,4 +8,5 @@ export * from "./closure";
 export * from "./wellbeing";
 export * from "./closureSummary";
 export * from "./guidance";
+export * from "./dateFormat";
 export * from "./community";

@@ -18,6 +18,7 @@ export {
   ClosureReasonValues,
   GoalStatusValues,
   InstrumentValues,
+  ReferralMethodValues,
   ReferralSourceValues,
   SessionModeValues,
   Tables,

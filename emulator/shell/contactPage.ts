@@ -28,11 +28,24 @@ function recordHeader(contact: Record<string, unknown>, name: string): string {
 </div>`;
 }
 
+const sectionId = (control: string) => `sprx-section-${control}`;
+
+/**
+ * The tab: a link to each control near the top (a keyboard user reaches the
+ * closure checklist in a few key presses instead of tabbing through the two
+ * controls before it), then one section per control with its own title, as
+ * a model-driven form shows section labels. A section takes the focus when
+ * its link is followed (tabindex -1: reachable by the link, not a tab stop).
+ */
 function socialPrescribingTab(contactId: string): string {
+  const links = CONTROL_NAMES.map((control) => `<li><a href="#${sectionId(control)}">${escapeHtml(CONTROL_LABELS[control])}</a></li>`).join("");
   const sections = CONTROL_NAMES.map(
-    (control) => `<div class="form-section"><div class="control-host" data-control="${control}" data-label="${escapeHtml(CONTROL_LABELS[control])}"></div></div>`,
+    (control) => `<div class="form-section" id="${sectionId(control)}" tabindex="-1">
+<h3 class="section-title">${escapeHtml(CONTROL_LABELS[control])}</h3>
+<div class="control-host" data-control="${control}" data-label="${escapeHtml(CONTROL_LABELS[control])}"></div></div>`,
   ).join("\n");
   return `<h2 class="tab-title">Social prescribing</h2>
+<nav aria-label="On this form" class="form-jump"><ul>${links}</ul></nav>
 <div class="form-sections" id="sprx-form" data-contact-id="${escapeHtml(contactId)}">
 ${sections}
 </div>`;

@@ -3,11 +3,13 @@ import { afterClosure } from "./afterClosure";
 import { closureCheckChanged } from "./closureCheckChanged";
 import { closureValidation } from "./closureValidation";
 import { engagementCreated } from "./engagementCreated";
+import { engagementStateChanged } from "./engagementStateChanged";
 import { nextSessionSuggestion } from "./nextSessionSuggestion";
 import { sessionBookkeeping } from "./sessionBookkeeping";
 import { sessionValidation } from "./sessionValidation";
 import type { StepHandler } from "./types";
 import { wellbeingScored } from "./wellbeingScored";
+import { wellbeingValidation } from "./wellbeingValidation";
 
 /** Handler names in plugins/registrations.ts → the step that runs. */
 export const STEPS: Readonly<Record<StepHandlerName, StepHandler>> = {
@@ -19,6 +21,8 @@ export const STEPS: Readonly<Record<StepHandlerName, StepHandler>> = {
   afterClosure,
   wellbeingScored,
   nextSessionSuggestion,
+  engagementStateChanged,
+  wellbeingValidation,
 };
 
 export type { StepHandler, StepOutcome, StepServices } from "./types";

@@ -34,6 +34,7 @@ const PRIMARY_KEYS: Record<string, string> = {
   sprx_wellbeingscores: "sprx_wellbeingscoreid",
   contacts: "contactid",
   systemusers: "systemuserid",
+  usersettingscollection: "systemuserid",
   serviceendpoints: "serviceendpointid",
   sdkmessages: "sdkmessageid",
   sdkmessagefilters: "sdkmessagefilterid",
