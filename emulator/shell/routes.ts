@@ -51,12 +51,14 @@ export async function renderShell(context: ShellContext, method: string, rawUrl:
 /** The acting user as the app draws for them: their business unit, and only the rows and columns their roles let them read. */
 function appUser(context: ShellContext, acting: ShellUser): AppUser {
   const security = context.security;
-  if (!security) return { ...DEFAULT_USER, userId: acting.id };
+  if (!security) return { ...DEFAULT_USER, userId: acting.id, name: acting.name };
   const scope = security.fetchScope(acting.id, DEFAULT_USER.businessUnitId);
   return {
     ...DEFAULT_USER,
     userId: acting.id,
     businessUnitId: scope.businessUnitId,
+    name: acting.name,
+    supervisor: (security.privilegeDepth(acting.id, "Write", context.store.metadata.require("sprx_engagement")) ?? "Basic") !== "Basic",
     access: { readScope: scope.readScope, mask: scope.mask, canRead: (entity, row) => security.canRead(acting.id, entity, row) },
   };
 }
