@@ -7,8 +7,6 @@ import {
   Select,
   Text,
   Textarea,
-  makeStyles,
-  tokens,
 } from "@fluentui/react-components";
 import {
   SESSION_MODES,
@@ -32,39 +30,8 @@ import type { ContactEngagements } from "../shared/store";
 import { useEngagement, type EngagementHook } from "../shared/useEngagement";
 import { ClosedEngagement, SessionList } from "./Sessions";
 import { StartEngagement } from "./StartEngagement";
+import { useTrackerStyles } from "./styles";
 
-const useStyles = makeStyles({
-  stack: { display: "flex", flexDirection: "column", rowGap: tokens.spacingVerticalS },
-  row: { display: "flex", flexWrap: "wrap", columnGap: tokens.spacingHorizontalS, rowGap: tokens.spacingVerticalXS, alignItems: "center" },
-  list: { listStyleType: "none", margin: 0, padding: 0, display: "flex", flexDirection: "column", rowGap: tokens.spacingVerticalS },
-  session: {
-    display: "flex",
-    flexDirection: "column",
-    rowGap: tokens.spacingVerticalXS,
-    padding: tokens.spacingHorizontalS,
-    borderRadius: tokens.borderRadiusMedium,
-    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
-  },
-  track: {
-    position: "relative",
-    height: "24px",
-    borderRadius: tokens.borderRadiusMedium,
-    backgroundColor: tokens.colorNeutralBackground3,
-    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke1}`,
-  },
-  closingZone: { position: "absolute", top: 0, bottom: 0, backgroundColor: tokens.colorPaletteYellowBackground2 },
-  marker: {
-    position: "absolute",
-    top: "2px",
-    width: "8px",
-    height: "18px",
-    marginLeft: "-4px",
-    borderRadius: tokens.borderRadiusSmall,
-    backgroundColor: tokens.colorBrandBackground,
-  },
-  today: { position: "absolute", top: "-4px", bottom: "-4px", width: tokens.strokeWidthThicker, backgroundColor: tokens.colorNeutralForeground1 },
-  form: { display: "flex", flexDirection: "column", rowGap: tokens.spacingVerticalS, maxWidth: "480px" },
-});
 
 export interface AppointmentTrackerProps {
   readonly env: ControlEnvironment;
@@ -109,7 +76,7 @@ function TrackerBody({ env, hook, data }: { env: ControlEnvironment; hook: Engag
 function OpenEngagement(props: { env: ControlEnvironment; hook: EngagementHook; data: ContactEngagements; engagement: EngagementRow }): React.ReactElement {
   const { env, hook, data, engagement } = props;
   const t = env.strings;
-  const styles = useStyles();
+  const styles = useTrackerStyles();
   const now = env.now();
   const state = evaluate(data, env.calendar, now);
   const config = configurationFor(engagement);
@@ -168,7 +135,7 @@ function OpenEngagement(props: { env: ControlEnvironment; hook: EngagementHook; 
 /** The 12–16 week window as a bar, with today and each session on it, and the same facts in words. */
 function WindowBar({ env, state }: { env: ControlEnvironment; state: EngagementState }): React.ReactElement | null {
   const t = env.strings;
-  const styles = useStyles();
+  const styles = useTrackerStyles();
   if (!state.windowStart || !state.windowEnd || !state.windowTargetEnd) {
     return <Text>{t("Window_NotStarted")}</Text>;
   }
@@ -230,7 +197,7 @@ export function parseSuggestedSlots(text: string | null | undefined, now: Date):
 function BookSession(props: { env: ControlEnvironment; hook: EngagementHook; engagement: EngagementRow; number: number; engagementId: string }): React.ReactElement {
   const { env, hook, engagement, number, engagementId } = props;
   const t = env.strings;
-  const styles = useStyles();
+  const styles = useTrackerStyles();
   const [when, setWhen] = React.useState<DayTime>({ day: "", time: "" });
   const [minutes, setMinutes] = React.useState("60");
   const [mode, setMode] = React.useState<SessionMode>("inPerson");
@@ -316,7 +283,7 @@ function BookSession(props: { env: ControlEnvironment; hook: EngagementHook; eng
 function RequestExtension(props: { env: ControlEnvironment; hook: EngagementHook; engagement: EngagementRow; planned: number }): React.ReactElement {
   const { env, hook, engagement, planned } = props;
   const t = env.strings;
-  const styles = useStyles();
+  const styles = useTrackerStyles();
   const [reason, setReason] = React.useState("");
   const [tried, setTried] = React.useState(false);
   const requests = engagement.sprx_extensionrequests ?? 0;
@@ -357,7 +324,7 @@ function RequestExtension(props: { env: ControlEnvironment; hook: EngagementHook
 
 function PastEngagements({ env, engagements }: { env: ControlEnvironment; engagements: readonly EngagementRow[] }): React.ReactElement {
   const t = env.strings;
-  const styles = useStyles();
+  const styles = useTrackerStyles();
   return (
     <section aria-labelledby="sprx-past-heading" className={styles.stack}>
       <Text as="h4" weight="semibold" id="sprx-past-heading">

@@ -1,5 +1,5 @@
 import * as React from "react";
-import { Badge, Button, Field, Select, Text, makeStyles, tokens } from "@fluentui/react-components";
+import { Badge, Button, Field, Select, Text } from "@fluentui/react-components";
 import { ATTENDANCES, stageFor, stageName, type Attendance, type EngagementState, type SessionView } from "../../domain";
 import { DateTimeFields, dayTimeOf, instantOf, validDay, validTime, type DayTime } from "../shared/DateTimeFields";
 import { formatHint } from "../shared/DayInput";
@@ -8,20 +8,8 @@ import type { ControlEnvironment } from "../shared/hostContext";
 import type { EngagementRow } from "../shared/rows";
 import type { ContactEngagements } from "../shared/store";
 import type { EngagementHook } from "../shared/useEngagement";
+import { useTrackerStyles } from "./styles";
 
-const useStyles = makeStyles({
-  stack: { display: "flex", flexDirection: "column", rowGap: tokens.spacingVerticalS },
-  row: { display: "flex", flexWrap: "wrap", columnGap: tokens.spacingHorizontalS, rowGap: tokens.spacingVerticalXS, alignItems: "center" },
-  list: { listStyleType: "none", margin: 0, padding: 0, display: "flex", flexDirection: "column", rowGap: tokens.spacingVerticalS },
-  session: {
-    display: "flex",
-    flexDirection: "column",
-    rowGap: tokens.spacingVerticalXS,
-    padding: tokens.spacingHorizontalS,
-    borderRadius: tokens.borderRadiusMedium,
-    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
-  },
-});
 
 const ATTENDANCE_RECORDABLE: readonly Attendance[] = ATTENDANCES.filter((a) => a !== "planned");
 
@@ -33,7 +21,7 @@ const ATTENDANCE_RECORDABLE: readonly Attendance[] = ATTENDANCES.filter((a) => a
 export function ClosedEngagement(props: { env: ControlEnvironment; hook: EngagementHook; data: ContactEngagements; engagement: EngagementRow }): React.ReactElement {
   const { env, hook, data, engagement } = props;
   const t = env.strings;
-  const styles = useStyles();
+  const styles = useTrackerStyles();
   const state = evaluate(data, env.calendar, env.now());
   return (
     <div className={styles.stack}>
@@ -54,7 +42,7 @@ function attendedText(env: ControlEnvironment, attended: number): string {
 export function SessionList(props: { env: ControlEnvironment; hook: EngagementHook; state: EngagementState; data: ContactEngagements; readOnly?: boolean }): React.ReactElement {
   const { env, hook, state, data, readOnly = false } = props;
   const t = env.strings;
-  const styles = useStyles();
+  const styles = useTrackerStyles();
   const booked = state.sessions.filter((s) => s.attendance === "attended" || s.attendance === "planned").length;
   const placeholders = readOnly ? [] : Array.from({ length: Math.max(0, state.plannedSessions - booked) }, (_, i) => booked + i + 1);
   return (
@@ -88,7 +76,7 @@ export function SessionList(props: { env: ControlEnvironment; hook: EngagementHo
 function SessionItem(props: { env: ControlEnvironment; hook: EngagementHook; session: SessionView; planned: number; etag?: string | null; readOnly: boolean }): React.ReactElement {
   const { env, hook, session, planned, etag, readOnly } = props;
   const t = env.strings;
-  const styles = useStyles();
+  const styles = useTrackerStyles();
   const [attendance, setAttendance] = React.useState<Attendance | "">("");
   const [rescheduling, setRescheduling] = React.useState(false);
   const [when, setWhen] = React.useState<DayTime>(() => dayTimeOf(env, session.start));
