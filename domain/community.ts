@@ -138,6 +138,10 @@ export function connectionProblems(next: ConnectionFacts, previous: ConnectionFa
   if ((next.status === "attended" || next.status === "stopped") && next.attendedOn == null) {
     problems.push({ code: "connection.attendedOn", message: `A connection that is ${statusWords(next.status)} needs the date the person first went` });
   }
+  if (next.status === "suggested" && next.referredOn != null) {
+    // A referral date is what counts a connection as made (see linkingSuccess); a suggestion has none yet.
+    problems.push({ code: "connection.referredOn", message: "A suggested connection has no referral date yet: set the status to referred" });
+  }
   if (next.attendedOn != null && next.status !== "attended" && next.status !== "stopped") {
     problems.push({ code: "connection.attendedOn", message: `A first attendance date needs the status attended or stopped` });
   }
@@ -238,6 +242,13 @@ export interface CommunitySupportProof {
  * at least one connection the person actually reached — or waived with a
  * reason, as when the person is redirected to more suitable support.
  */
+/** Why "community support in place" is not yet proved, for the worker; undefined when it is. */
+export function communitySupportProblem(proof: CommunitySupportProof): string | undefined {
+  return proof.proved
+    ? undefined
+    : "no connection the person went to is recorded: record one as attended, or tick the check with the reason it is waived";
+}
+
 export function communitySupportProof(connections: readonly Pick<ConnectionFacts, "status" | "referredOn">[], waiverReason?: string | null): CommunitySupportProof {
   if (linkingSuccess(connections).attended > 0) return { proved: true, basis: "attended" };
   if ((waiverReason ?? "").trim().length > 0) return { proved: true, basis: "waived" };

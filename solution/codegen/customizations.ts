@@ -24,6 +24,7 @@ const flag = (value: boolean) => (value ? "1" : "0");
 /** The built-in tables the solution extends, by logical name, with their schema and display names. */
 const BUILT_IN_TABLES: Readonly<Record<string, { schemaName: string; displayName: string }>> = {
   contact: { schemaName: "Contact", displayName: "Contact" },
+  account: { schemaName: "Account", displayName: "Account" },
   appointment: { schemaName: "Appointment", displayName: "Appointment" },
   systemuser: { schemaName: "SystemUser", displayName: "User" },
 };
