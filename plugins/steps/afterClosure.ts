@@ -5,6 +5,7 @@ import { DataverseError } from "../dataverse/client";
 import { GraphUnavailable } from "../graph/graphMail";
 import { keyOf, loadSessions, sessionRecord } from "./records";
 import { baselineAndLatest, loadScores, scoredRows } from "./wellbeingRecords";
+import { connectionCounts, summaryConnections } from "./connectionSummary";
 import { done, skipped, type StepHandler, type StepServices } from "./types";
 
 export const CLOSURE_EVENT = "sprx_OnEngagementClosed";
@@ -12,7 +13,7 @@ export const CLOSURE_EVENT = "sprx_OnEngagementClosed";
 const COLUMNS = [
   "sprx_engagementid", "statecode", "sprx_name", "_sprx_contactid_value", "sprx_closurereason", "sprx_closedon", "sprx_closureeventon",
   "sprx_referrernotifiedon", "sprx_consenttoshare", "sprx_referreremail", "sprx_referraldate", "sprx_referralreason", "sprx_whatmatters",
-  "sprx_nextsteps", "sprx_gpactionrequired", "sprx_gpactiondetail", "sprx_sessionsattended",
+  "sprx_nextsteps", "sprx_gpactionrequired", "sprx_gpactiondetail", "sprx_sessionsattended", "sprx_connectionsmade", "sprx_connectionsattended",
 ] as const;
 
 /**
@@ -55,6 +56,7 @@ export const afterClosure: StepHandler = async (context, services) => {
         ClosureReason: engagement.sprx_closurereason,
         ClosedOn: closedOn,
         SessionsAttended: engagement.sprx_sessionsattended ?? 0,
+        ...(await connectionCounts(services, id)),
       });
     } catch (error) {
       await dataverse.update(Tables.engagement.entitySetName, id, { sprx_closureeventon: null });
@@ -110,7 +112,7 @@ async function claim(services: StepServices, engagement: EngagementRow, changes:
 async function summaryInput(services: StepServices, engagement: EngagementRow): Promise<ClosureSummaryInput> {
   const { dataverse, calendar } = services;
   const id = engagement.sprx_engagementid!;
-  const [person, sessionRows, goalRows, scoreRows] = await Promise.all([
+  const [person, sessionRows, goalRows, scoreRows, connections] = await Promise.all([
     engagement._sprx_contactid_value
       ? dataverse.retrieve<{ fullname?: string | null }>("contacts", engagement._sprx_contactid_value, ["fullname"])
       : Promise.resolve({ fullname: null }),
@@ -120,6 +122,7 @@ async function summaryInput(services: StepServices, engagement: EngagementRow): 
       { select: ["sprx_name", "sprx_supportarranged", "sprx_helped"], filter: `_sprx_engagementid_value eq ${id}` },
     ),
     loadScores(dataverse, id),
+    summaryConnections(dataverse, id),
   ]);
   const scores = scoredRows(scoreRows);
   const wellbeing = (["ons4", "ucla3"] as const).flatMap((instrument) => {
@@ -139,6 +142,7 @@ async function summaryInput(services: StepServices, engagement: EngagementRow): 
       return session ? [{ day: dayToIso(calendar.dayOf(session.start)), mode: session.mode, attendance: session.attendance }] : [];
     }),
     supportArranged: goalRows.flatMap((g) => (g.sprx_supportarranged ? [{ description: g.sprx_supportarranged, helped: g.sprx_helped ?? null }] : [])),
+    connections,
     wellbeing,
     closureReason: keyOf(ClosureReasonValues, engagement.sprx_closurereason) ?? "other",
     closedOn: dayToIso(calendar.dayOf(new Date(engagement.sprx_closedon ?? services.clock()))),
