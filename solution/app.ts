@@ -4,7 +4,8 @@
  */
 import { CONTACT_FORM, ENGAGEMENT_FORM, PERSON_ENGAGEMENTS_VIEW } from "./forms";
 import { ROLES } from "./security";
-import { CHARTS, SUPERVISOR_VIEWS } from "./views";
+import { SHIPPED_CHARTS, SHIPPED_VIEWS } from "./views";
+import { CONNECTION_GRID_VIEW } from "./communityForms";
 
 export interface SiteMapSubArea {
   readonly id: string;
@@ -35,12 +36,12 @@ export const SOCIAL_PRESCRIBING_APP: AppDeclaration = {
   uniqueName: "sprx_SocialPrescribing",
   name: "Social Prescribing",
   description: "Link workers' caseload of people and engagements, with supervisors' views of pacing, readiness to close and outcomes.",
-  tables: ["contact", "sprx_engagement", "appointment", "sprx_goal", "sprx_closurecheck", "sprx_wellbeingscore"],
+  tables: ["contact", "sprx_engagement", "appointment", "sprx_goal", "sprx_closurecheck", "sprx_wellbeingscore", "sprx_communityservice", "sprx_connection"],
   // Goals and sessions list no forms, so every form of theirs (main and quick create) is available in the app.
   formIds: [CONTACT_FORM.formId, ENGAGEMENT_FORM.formId],
   // The supervisor views, and the contact form's grid view (an app that lists views for a table offers only those).
-  viewIds: [...SUPERVISOR_VIEWS.map((v) => v.savedQueryId), PERSON_ENGAGEMENTS_VIEW],
-  chartIds: CHARTS.map((c) => c.savedQueryVisualizationId),
+  viewIds: [...SHIPPED_VIEWS.map((v) => v.savedQueryId), PERSON_ENGAGEMENTS_VIEW, CONNECTION_GRID_VIEW],
+  chartIds: SHIPPED_CHARTS.map((c) => c.savedQueryVisualizationId),
   roleIds: ROLES.map((r) => r.roleId),
   siteMap: {
     areaId: "area_socialprescribing",
@@ -61,6 +62,14 @@ export const SOCIAL_PRESCRIBING_APP: AppDeclaration = {
         subAreas: [
           { id: "subarea_goals", table: "sprx_goal", title: "Goals" },
           { id: "subarea_wellbeing", table: "sprx_wellbeingscore", title: "Wellbeing scores" },
+        ],
+      },
+      {
+        id: "group_community",
+        title: "Community support",
+        subAreas: [
+          { id: "subarea_services", table: "sprx_communityservice", title: "Community services" },
+          { id: "subarea_connections", table: "sprx_connection", title: "Connections" },
         ],
       },
     ],

@@ -1,3 +1,5 @@
+import { COMMUNITY_FORMS, CONNECTION_GRID_VIEW } from "./communityForms";
+
 /**
  * Forms the solution ships. The contact form is a new main form, so the
  * organisation's own contact form stays as it is; link workers switch to
@@ -51,6 +53,7 @@ export const CHILD_GRID_VIEW = {
   sprx_closurecheck: "0b1d9e53-7f6a-4c2e-8d34-5e9a1c7b2f60",
   sprx_wellbeingscore: "c3e8f5a1-94b2-4d7c-b6e0-2a1f8d9c4b37",
   appointment: "9d2b6c1e-5a7f-4e38-a0c4-7b3e1f5d8a92",
+  sprx_connection: CONNECTION_GRID_VIEW,
 } as const;
 
 /** "Person's engagements" (systemViews.ts): every engagement of the person, active and closed, any owner. */
@@ -111,6 +114,8 @@ export const ENGAGEMENT_FORM: FormDeclaration = {
         },
         { name: "section_sessions", label: "Sessions", cells: [{ kind: "subgrid", name: "Sessions", label: "Sessions", relationship: "sprx_engagement_Appointments", table: "appointment", viewId: CHILD_GRID_VIEW.appointment }] },
         { name: "section_goals", label: "Goals", cells: [{ kind: "subgrid", name: "Goals", label: "Goals", relationship: "sprx_engagement_sprx_goal", table: "sprx_goal", viewId: CHILD_GRID_VIEW.sprx_goal }] },
+        { name: "section_connections", label: "Community support", columns: 2, cells: [serverField("sprx_connectionsmade"), serverField("sprx_connectionsattended")] },
+        { name: "section_connectiongrid", label: "Connections", cells: [{ kind: "subgrid", name: "Connections", label: "Connections", relationship: "sprx_engagement_sprx_connection", table: "sprx_connection", viewId: CHILD_GRID_VIEW.sprx_connection }] },
       ],
     },
     {
@@ -176,4 +181,4 @@ export const SESSION_QUICK_CREATE_FORM: FormDeclaration = {
   }],
 };
 
-export const FORMS: readonly FormDeclaration[] = [CONTACT_FORM, ENGAGEMENT_FORM, GOAL_QUICK_CREATE_FORM, SESSION_QUICK_CREATE_FORM];
+export const FORMS: readonly FormDeclaration[] = [CONTACT_FORM, ENGAGEMENT_FORM, GOAL_QUICK_CREATE_FORM, SESSION_QUICK_CREATE_FORM, ...COMMUNITY_FORMS];

@@ -9,6 +9,7 @@
  * cannot read an environment variable, so an organisation that changes the
  * longest gap edits the Overdue view to match.
  */
+import { COMMUNITY_CHARTS, COMMUNITY_VIEWS } from "./communityViews";
 import { choices, optionValue } from "./schema/schema";
 
 export interface ViewColumn {
@@ -196,3 +197,7 @@ export const CHARTS: readonly ChartDeclaration[] = [
   { ...countByChart("24012994-18e2-44ed-a4d3-493a66ce0807", "Active engagements by stage", "How many active engagements are at each stage.", "sprx_stage", ACTIVE), isDefault: true },
   countByChart("369c78d6-193e-455b-b4da-b396135f1dc3", "Closures by reason", "How many engagements closed for each reason.", "sprx_closurereason", CLOSED),
 ];
+
+/** Every view and chart the solution ships besides the tables' system views: the supervisors' on engagements and community support's (communityViews.ts). */
+export const SHIPPED_VIEWS: readonly ViewDeclaration[] = [...SUPERVISOR_VIEWS, ...COMMUNITY_VIEWS];
+export const SHIPPED_CHARTS: readonly ChartDeclaration[] = [...CHARTS, ...COMMUNITY_CHARTS];

@@ -9,6 +9,7 @@ import {
   LonelinessBandValues, Ons4BandValues, ReferralSourceValues, SessionModeValues, TimepointValues,
 } from "../../solution/generated/dataverse";
 import type { EntityReference, Row, Store } from "../storage/database";
+import { type DemoEngagement, seedCommunityDirectory } from "./communityDirectory";
 import { FOUNDATION } from "./foundation";
 
 /**
@@ -132,6 +133,7 @@ export function seedDemoData(store: Store, now: Date): void {
   }
   store.update(store.metadata.require("systemuser"), FOUNDATION.adminUserId, { firstname: LINK_WORKERS[0].firstname, lastname: LINK_WORKERS[0].lastname, fullname: `${LINK_WORKERS[0].firstname} ${LINK_WORKERS[0].lastname}`, title: "Link worker" });
 
+  const engagements: DemoEngagement[] = [];
   SCENARIOS.forEach((scenario, index) => {
     const owner = LINK_WORKERS[index % LINK_WORKERS.length].id;
     const contactId = demoId(1, index + 1);
@@ -214,9 +216,11 @@ export function seedDemoData(store: Store, now: Date): void {
       }, owner);
     }
 
+    let goalName: string | undefined;
     if (state.sessionsAttended > 0) {
+      goalName = pick(["Join a walking group", "Get back to the allotment", "Visit the community café weekly", "Sort out the benefits letter"]);
       insert("sprx_goal", {
-        sprx_goalid: demoId(5, index + 1), sprx_name: pick(["Join a walking group", "Get back to the allotment", "Visit the community café weekly", "Sort out the benefits letter"]),
+        sprx_goalid: demoId(5, index + 1), sprx_name: goalName,
         sprx_engagementid: ref("sprx_engagement", engagementId), sprx_importance: 5 + Math.floor(next() * 5), sprx_confidence: 3 + Math.floor(next() * 6),
         sprx_status: closed ? GoalStatusValues.achieved : GoalStatusValues.inProgress, sprx_reviewdate: day(14), sprx_reviewssinceprogress: 0, sprx_helped: true,
       }, owner);
@@ -243,7 +247,12 @@ export function seedDemoData(store: Store, now: Date): void {
         }, owner);
       }
     }
+    const firstAttended = scenario.sessions.find(([, attendance]) => attendance === "attended")?.[0];
+    engagements.push({ engagementId, owner, index, goalId: goalName ? demoId(5, index + 1) : undefined, goalName, firstAttended, needsAttended: reason === "goalsMet" });
   });
+
+  // The community directory, and connections from the engagements to it.
+  seedCommunityDirectory(insert, (table, id, changes) => store.update(store.metadata.require(table), id, changes), engagements, today);
 
   // People referred but not yet met: their contact page offers to start the engagement.
   AWAITING_FIRST_CONTACT.forEach(([firstname, lastname], index) => {

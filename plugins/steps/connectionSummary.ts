@@ -29,12 +29,10 @@ const categoryLabel = (value: number | null | undefined) => communityChoices.ser
 export async function summaryConnections(dataverse: DataverseClient, engagementId: string): Promise<SummaryConnection[]> {
   const rows = await engagementConnections(dataverse, engagementId);
   const ids = [...new Set(rows.flatMap((r) => (r._sprx_serviceid_value ? [r._sprx_serviceid_value] : [])))];
-  const services = ids.length
-    ? await dataverse.retrieveMultiple<CommunityServiceRow>(Tables.communityService.entitySetName, {
-        select: ["sprx_communityserviceid", "sprx_name", "sprx_category"],
-        filter: `Microsoft.Dynamics.CRM.In(PropertyName='sprx_communityserviceid',PropertyValues=[${ids.map((id) => `'${id}'`).join(",")}])`,
-      })
-    : [];
+  // A handful per engagement, read once per closure email.
+  const services = await Promise.all(
+    ids.map((id) => dataverse.retrieve<CommunityServiceRow>(Tables.communityService.entitySetName, id, ["sprx_communityserviceid", "sprx_name", "sprx_category"])),
+  );
   const byId = new Map(services.map((s) => [s.sprx_communityserviceid?.toLowerCase(), s]));
   return rows.map((row) => {
     const facts = connectionFacts(row);

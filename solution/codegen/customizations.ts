@@ -13,7 +13,7 @@ import { schema } from "../schema/schema";
 import { primaryIdAttribute } from "../schema/systemColumns";
 import { FIELD_SECURITY_PROFILES, ROLES, rolePrivileges, type FieldSecurityProfileDeclaration, type RoleDeclaration } from "../security";
 import { SYSTEM_VIEWS, QueryType } from "../systemViews";
-import { CHARTS, SUPERVISOR_VIEWS, type ChartDeclaration, type ViewColumn, type ViewDeclaration } from "../views";
+import { SHIPPED_CHARTS, SHIPPED_VIEWS, type ChartDeclaration, type ViewColumn, type ViewDeclaration } from "../views";
 import { braced, descriptions, displaynames, el, labels, localizedNames, parseFragment, text, type XmlNode } from "../xml";
 import type { ControlInfo } from "./controls";
 import { columnLabel, tableDeclaration } from "./metadata";
@@ -316,7 +316,7 @@ export function savedQuery(view: SavedQueryInput): XmlNode {
 }
 
 /** Supervisor and system views of one table. */
-export function viewsOf(table: string, views: readonly ViewDeclaration[] = SUPERVISOR_VIEWS): SavedQueryInput[] {
+export function viewsOf(table: string, views: readonly ViewDeclaration[] = SHIPPED_VIEWS): SavedQueryInput[] {
   return [
     ...views.filter((v) => v.table === table).map((v) => ({ ...v, queryType: QueryType.public, isDefault: v.isDefault ?? false })),
     ...SYSTEM_VIEWS.filter((v) => v.table === table),
@@ -526,7 +526,7 @@ export function entityParts(logicalName: string, declarations: SolutionDeclarati
     info: isCustom && decl ? customEntityInfo(decl) : existingEntityInfo(decl, logicalName),
     forms: formsOf(logicalName, forms).map((form) => ({ form, xml: systemForm(form, controls) })),
     views: viewsOf(logicalName, views).map((v) => ({ id: v.savedQueryId, xml: savedQuery(v) })),
-    charts: CHARTS.filter((c) => c.table === logicalName).map((c) => ({ id: c.savedQueryVisualizationId, xml: visualization(c) })),
+    charts: SHIPPED_CHARTS.filter((c) => c.table === logicalName).map((c) => ({ id: c.savedQueryVisualizationId, xml: visualization(c) })),
   };
 }
 
@@ -724,7 +724,7 @@ export interface SolutionDeclarations {
 }
 
 export function declarationsWith(controls: readonly ControlInfo[], overrides: Partial<Omit<SolutionDeclarations, "controls">> = {}): SolutionDeclarations {
-  return { controls, views: overrides.views ?? SUPERVISOR_VIEWS, forms: overrides.forms ?? FORMS };
+  return { controls, views: overrides.views ?? SHIPPED_VIEWS, forms: overrides.forms ?? FORMS };
 }
 
 export function customizationsParts(declarations: SolutionDeclarations): CustomizationsParts {

@@ -121,7 +121,7 @@ describe("connections through the Web API", () => {
     const engagementId = await newEngagement();
     const serviceId = await newService("Green Gym", ServiceCategoryValues.natureGreenSpaces);
     const checks = (await env.request("GET", `sprx_closurechecks?$select=sprx_item&$filter=_sprx_engagementid_value eq ${engagementId}`)).json.value ?? [];
-    const tick = [ClosureCheckItemValues.achievementsCelebrated, ClosureCheckItemValues.stayingWellPlanAgreed, ClosureCheckItemValues.referrerInformed, ClosureCheckItemValues.communitySupportConfirmed];
+    const tick: number[] = [ClosureCheckItemValues.achievementsCelebrated, ClosureCheckItemValues.stayingWellPlanAgreed, ClosureCheckItemValues.referrerInformed, ClosureCheckItemValues.communitySupportConfirmed];
     for (const check of checks.filter((c) => tick.includes(Number(c.sprx_item)))) {
       expect((await env.request("PATCH", `sprx_closurechecks(${String(check.sprx_closurecheckid)})`, { sprx_done: true })).status).toBe(204);
     }

@@ -1,4 +1,4 @@
-import { AttendanceValues, ClosureCheckItemValues, ClosureReasonValues, InstrumentValues, TimepointValues } from "../../solution/generated/dataverse";
+import { AttendanceValues, ClosureCheckItemValues, ClosureReasonValues, ConnectionStatusValues, InstrumentValues, TimepointValues } from "../../solution/generated/dataverse";
 import { STEP_HANDLERS } from "../../plugins/registrations";
 import { type Harness, ids, seedEngagement, seedSessions, startHarness, stepName } from "./support/harness";
 import { option, ref, wcfDate } from "./support/remoteContext";
@@ -63,6 +63,13 @@ describe("no personal data reaches the logs", () => {
     for (const id of [valid, invalid]) {
       await deliver({ message: "Create", table: "sprx_wellbeingscore", id, stage: 40, mode: 1, target: { sprx_name: PERSONAL.fullname }, stepName: stepName("wellbeingScored", "Create", "sprx_wellbeingscore") }, 200);
     }
+    // Connections (issue 15): one refused by the lifecycle, one counted, with personal words in the reason.
+    const service = h.dataverse.insert("sprx_communityservices", { sprx_name: "Knitting circle" });
+    const connection = h.dataverse.insert("sprx_connections", { _sprx_engagementid_value: ids.engagement, _sprx_serviceid_value: service, sprx_status: ConnectionStatusValues.referred, sprx_referredon: "2026-01-20", sprx_outcomereason: PERSONAL.notes });
+    const owners = { sprx_engagementid: ref("sprx_engagement", ids.engagement), sprx_serviceid: ref("sprx_communityservice", service) };
+    await deliver({ message: "Create", table: "sprx_connection", id: connection, stage: 10, mode: 0, target: { ...owners, sprx_status: option(ConnectionStatusValues.stopped), sprx_outcomereason: PERSONAL.notes }, stepName: stepName("connectionValidation", "Create", "sprx_connection") }, 400);
+    await deliver({ message: "Create", table: "sprx_connection", id: connection, stage: 40, mode: 1, target: { ...owners, sprx_outcomereason: PERSONAL.notes }, stepName: stepName("connectionFollowUp", "Create", "sprx_connection") }, 200);
+    await deliver({ message: "Create", table: "sprx_connection", id: connection, stage: 40, mode: 1, target: { ...owners, sprx_outcomereason: PERSONAL.notes }, postImage: owners, stepName: stepName("connectionRollups", "Create", "sprx_connection") }, 200);
     // 5 — refused, then allowed once the future session is gone.
     h.dataverse.insert("appointments", { subject: PERSONAL.subject, scheduledstart: "2026-06-01T10:00:00Z", sprx_attendance: AttendanceValues.planned, statecode: 3, _regardingobjectid_value: ids.engagement });
     await deliver({ message: "Update", table: "sprx_engagement", id: ids.engagement, stage: 10, mode: 0, target: { statecode: option(1), sprx_closuresummary: PERSONAL.summary }, preImage: { statecode: option(0) }, stepName: stepName("closureValidation", "Update", "sprx_engagement") }, 400);
