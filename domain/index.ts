@@ -9,3 +9,4 @@ export * from "./wellbeing";
 export * from "./closureSummary";
 export * from "./guidance";
 export * from "./community";
+export * from "./communityGuidance";
