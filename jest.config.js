@@ -5,6 +5,8 @@ const transform = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Tests share a 2-core machine with other work: a generous limit, never a timed assertion.
+  testTimeout: 60_000,
   projects: [
     {
       displayName: "node",

@@ -181,14 +181,16 @@ function statusWords(status: ConnectionStatus): string {
  * referral, while the connection is still open. Null when there is no
  * referral yet or nothing is left to learn.
  */
-export function followUpOn(connection: Pick<ConnectionFacts, "status" | "referredOn">, config: CommunityConfiguration = DEFAULT_COMMUNITY_CONFIGURATION): string | null {
+export function followUpOn(connection: Pick<ConnectionFacts, "status" | "referredOn" | "outcomeOn">, config: CommunityConfiguration = DEFAULT_COMMUNITY_CONFIGURATION): string | null {
   if (SETTLED_CONNECTION_STATUSES.has(connection.status) || !connection.referredOn) return null;
   if (connection.status !== "referred" && connection.status !== "notAttended") return null;
-  return dayToIso(addDays(dayFromIso(connection.referredOn), config.followUpDays));
+  // Someone who has not gone yet may still go: ask again the same interval after learning it.
+  const from = connection.status === "notAttended" && connection.outcomeOn ? connection.outcomeOn : connection.referredOn;
+  return dayToIso(addDays(dayFromIso(from), config.followUpDays));
 }
 
 /** Connections whose follow-up has come, for the prompt at the next session. */
-export function followUpsDue<T extends Pick<ConnectionFacts, "status" | "referredOn">>(
+export function followUpsDue<T extends Pick<ConnectionFacts, "status" | "referredOn" | "outcomeOn">>(
   connections: readonly T[],
   today: CalendarDay,
   config: CommunityConfiguration = DEFAULT_COMMUNITY_CONFIGURATION,

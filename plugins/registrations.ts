@@ -137,7 +137,7 @@ export const STEP_REGISTRATIONS: readonly StepRegistration[] = [
   }),
   step("connectionFollowUp", "Create", "sprx_connection", 40, "async", "Sets when to ask whether the person went (follow-up days after the referral)."),
   step("connectionFollowUp", "Update", "sprx_connection", 40, "async", "Moves or clears the follow-up date as the connection progresses.", {
-    filteringAttributes: ["sprx_status", "sprx_referredon"],
+    filteringAttributes: ["sprx_status", "sprx_referredon", "sprx_outcomeon"],
   }),
   step("connectionRollups", "Create", "sprx_connection", 40, "async", "Recounts connections made and attended on the engagement and the service.", {
     rank: 2,

@@ -43,8 +43,8 @@ export function connectionFacts(row: Partial<ConnectionRow>): ConnectionFacts {
 function dayText(value: AttributeValue | undefined): string | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if (typeof value === "string") return value;
-  return `${String(value)}`;
+  // Anything else (a number, a reference) is no date: the domain reports it as such.
+  return typeof value === "string" ? value : "not a date";
 }
 
 /** The stored row with the operation's Target laid over it: the connection as it would be saved. */
