@@ -10,6 +10,7 @@ import type { ApiResponse, WebApi } from "../webapi/webApi";
 import { serveAsset } from "./assets";
 import { contactPage } from "./contactPage";
 import { CONTENT_SECURITY_POLICY, escapeHtml, page, table } from "./html";
+import { outboxMail } from "./outboxMail";
 
 /** The app shell and the emulator's own endpoints (/_emulator/…). */
 
@@ -93,8 +94,11 @@ export async function renderShell(context: ShellContext, method: string, rawUrl:
 
   if (path === "/outbox") {
     const events = store.businessEvents().map((e) => [escapeHtml(e.raisedOn), escapeHtml(e.name), `<code>${escapeHtml(JSON.stringify(e.parameters))}</code>`]);
-    const mail = context.sentMail().map((m) => [`<code>${escapeHtml(JSON.stringify(m).slice(0, 400))}</code>`]);
-    return html(200, page("Outbox", `${table("Business events", ["Raised", "Event", "Parameters"], events)}\n${table("Emails sent through Microsoft Graph", ["Request"], mail)}`));
+    const mail = context.sentMail().map((m) => {
+      const { to, subject, text } = outboxMail(m);
+      return [escapeHtml(to), escapeHtml(subject), `<pre>${escapeHtml(text)}</pre>`];
+    });
+    return html(200, page("Outbox", `${table("Business events", ["Raised", "Event", "Parameters"], events)}\n${table("Emails sent through Microsoft Graph", ["To", "Subject", "Message"], mail)}`));
   }
 
   return html(404, page("Not found", "<p>There is no such page.</p>"));
