@@ -159,6 +159,17 @@ describe("a whole engagement through the contact form", () => {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
+  it("records the walking group Morwenna was connected to, and went to (issue 15's journey covers doing it on the form)", async () => {
+    const services = (await env.api("GET", "sprx_communityservices?$select=sprx_name&$filter=sprx_name eq 'Riverside Health Walks'")).json.value as Record<string, unknown>[];
+    const connected = await env.api("POST", "sprx_connections", {
+      sprx_name: "Riverside Health Walks", "sprx_engagementid@odata.bind": `/sprx_engagements(${engagementId})`,
+      "sprx_serviceid@odata.bind": `/sprx_communityservices(${String(services[0].sprx_communityserviceid)})`,
+      sprx_status: 727000002, sprx_suggestedon: day(-84), sprx_referredon: day(-84), sprx_attendedon: day(-77),
+    });
+    expect(connected.status).toBe(201);
+    await env.idle();
+  });
+
   it("blocks closure while the checklist is incomplete, listing what is missing", async () => {
     const close = checklist().getByRole("button", { name: "Close engagement" });
     await close.waitFor();
@@ -183,7 +194,6 @@ describe("a whole engagement through the contact form", () => {
     expect(missing).toEqual([
       "Achievements reviewed and celebrated: not done yet",
       "Next steps for staying well agreed: not done yet",
-      "Community support in place confirmed: not done yet",
       "Closing wellbeing measure recorded: no closing wellbeing measure is stored",
       "Referrer informed of the outcome: not done yet",
       "Write a closure summary for the referrer",
