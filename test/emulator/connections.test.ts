@@ -147,6 +147,19 @@ describe("connections through the Web API", () => {
     expect(raised).toEqual([expect.objectContaining({ name: "sprx_OnEngagementClosed", parameters: expect.objectContaining({ ConnectionsMade: 1, ConnectionsAttended: 1 }) as unknown })]);
   });
 
+  it("refuses a new connection on a closed engagement, saying to reopen it", async () => {
+    const engagementId = await newEngagement();
+    const serviceId = await newService("Repair Café", ServiceCategoryValues.practicalHelp);
+    const checks = (await env.request("GET", `sprx_closurechecks?$select=sprx_item&$filter=_sprx_engagementid_value eq ${engagementId}`)).json.value ?? [];
+    const referrer = checks.find((c) => Number(c.sprx_item) === ClosureCheckItemValues.referrerInformed);
+    await env.request("PATCH", `sprx_closurechecks(${String(referrer?.sprx_closurecheckid)})`, { sprx_done: true });
+    const closed = await env.request("PATCH", `sprx_engagements(${engagementId})`, { statecode: 1, statuscode: 2, sprx_closurereason: ClosureReasonValues.other, sprx_closuresummary: "Moved on." });
+    expect(closed.status).toBe(204);
+    const refused = await connect(engagementId, serviceId, { sprx_status: ConnectionStatusValues.suggested, sprx_suggestedon: day(0) });
+    expect(refused.status).toBe(400);
+    expect(refused.json.error?.message).toMatch(/the engagement is closed; reopen it/);
+  });
+
   it("a waiver is the ticked check's reason", async () => {
     const engagementId = await newEngagement();
     const checks = (await env.request("GET", `sprx_closurechecks?$select=sprx_item&$filter=_sprx_engagementid_value eq ${engagementId}`)).json.value ?? [];
