@@ -83,7 +83,7 @@ export interface DemoEngagement {
   readonly needsAttended: boolean;
 }
 
-type Insert = (table: string, row: Row, owner?: string) => void;
+type Insert = (table: string, row: Row, owner: string) => void;
 type Update = (table: string, id: string, changes: Row) => void;
 
 /** The states each engagement's connections go through, in turn; the first always includes an attended one for a "goals met" closure. */
@@ -112,8 +112,9 @@ function datedConnection(status: ConnectionFacts["status"], start: number, today
   }
 }
 
-export function seedCommunityDirectory(insert: Insert, update: Update, engagements: readonly DemoEngagement[], today: CalendarDay): void {
-  ORGANISATIONS.forEach((name, i) => insert("account", { accountid: demoId(7, i + 1), name, address1_city: "Millbrook", telephone1: `01632 ${String(961000 + i * 11)}` }));
+/** `directoryOwner`: the user who keeps the directory (organisation data, edited by the administrator role). */
+export function seedCommunityDirectory(insert: Insert, update: Update, engagements: readonly DemoEngagement[], today: CalendarDay, directoryOwner: string): void {
+  ORGANISATIONS.forEach((name, i) => insert("account", { accountid: demoId(7, i + 1), name, address1_city: "Millbrook", telephone1: `01632 ${String(961000 + i * 11)}` }, directoryOwner));
   const serviceIds = SERVICES.map((_, i) => demoId(8, i + 1));
   SERVICES.forEach((s, i) => {
     insert("sprx_communityservice", {
@@ -122,7 +123,7 @@ export function seedCommunityDirectory(insert: Insert, update: Update, engagemen
       sprx_referralroute: ReferralRouteValues[s.route], sprx_cost: ServiceCostValues[s.cost], sprx_phone: `01632 ${String(962000 + i * 7)}`,
       sprx_email: `hello@service-${i + 1}.invalid`, sprx_accessnotes: i % 3 === 0 ? "Step-free access; hearing loop" : null,
       sprx_status: s.paused ? ServiceStatusValues.paused : ServiceStatusValues.active, sprx_reviewon: dayToIso(addDays(today, s.paused ? 30 : 180)),
-    });
+    }, directoryOwner);
   });
 
   const byService = new Map<number, ConnectionFacts[]>();

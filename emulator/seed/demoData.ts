@@ -252,7 +252,7 @@ export function seedDemoData(store: Store, now: Date): void {
   });
 
   // The community directory, and connections from the engagements to it.
-  seedCommunityDirectory(insert, (table, id, changes) => store.update(store.metadata.require(table), id, changes), engagements, today);
+  seedCommunityDirectory(insert, (table, id, changes) => store.update(store.metadata.require(table), id, changes), engagements, today, FOUNDATION.adminUserId);
 
   // People referred but not yet met: their contact page offers to start the engagement.
   AWAITING_FIRST_CONTACT.forEach(([firstname, lastname], index) => {

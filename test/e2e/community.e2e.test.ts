@@ -1,4 +1,5 @@
 import type { Page } from "playwright-core";
+import { LINK_WORKERS } from "../../emulator/seed/demoData";
 import { type E2eEnvironment, axeViolations, hasFocus, startE2eEnvironment } from "./support/environment";
 
 /**
@@ -34,11 +35,15 @@ const openContact = async () => {
   await page.getByRole("heading", { level: 1, name: `${PERSON.firstname} ${PERSON.lastname}` }).waitFor();
 };
 
+/** Jory is on Alex's caseload: Alex, the link worker the shell acts as, owns what is arranged here. */
+const ALEX = { "ownerid@odata.bind": `/systemusers(${LINK_WORKERS[0].id})` };
+
 beforeAll(async () => {
   env = await startE2eEnvironment();
   page = env.page;
-  contactId = String((await env.api("POST", "contacts", PERSON)).json.contactid);
+  contactId = String((await env.api("POST", "contacts", { ...PERSON, ...ALEX })).json.contactid);
   const engagement = await env.api("POST", "sprx_engagements", {
+    ...ALEX,
     "sprx_contactid@odata.bind": `/contacts(${contactId})`, sprx_referraldate: day(-60), sprx_consent: true, sprx_consenttoshare: true,
     sprx_referreremail: "referrals@harbour-surgery.invalid", sprx_referralreason: "Lonely since moving; would like to be more active.",
   });
@@ -47,12 +52,13 @@ beforeAll(async () => {
   for (const [offset, attended] of [[-50, true], [-36, true], [-22, true], [-8, true]] as const) {
     const start = `${day(offset)}T10:00:00Z`;
     const session = await env.api("POST", "appointments", {
+      ...ALEX,
       subject: "Session", scheduledstart: start, scheduledend: `${day(offset)}T11:00:00Z`, sprx_attendance: attended ? 727000001 : 727000000,
       "regardingobjectid_sprx_engagement_appointment@odata.bind": `/sprx_engagements(${engagementId})`,
     });
     expect(session.status).toBe(201);
   }
-  const goal = await env.api("POST", "sprx_goals", { sprx_name: "Join a walking group", sprx_importance: 8, sprx_confidence: 4, "sprx_engagementid@odata.bind": `/sprx_engagements(${engagementId})` });
+  const goal = await env.api("POST", "sprx_goals", { ...ALEX, sprx_name: "Join a walking group", sprx_importance: 8, sprx_confidence: 4, "sprx_engagementid@odata.bind": `/sprx_engagements(${engagementId})` });
   expect(goal.status).toBe(201);
   await env.idle();
 }, 120_000);
@@ -115,6 +121,7 @@ describe("community support through the contact form", () => {
       expect((await env.api("PATCH", `sprx_closurechecks(${String(check.sprx_closurecheckid)})`, { sprx_done: true })).status).toBeLessThan(300);
     }
     await env.api("POST", "sprx_wellbeingscores", {
+      ...ALEX,
       "sprx_engagementid@odata.bind": `/sprx_engagements(${engagementId})`, sprx_instrument: 727000001, sprx_timepoint: 727000002, sprx_completedon: day(0),
       sprx_ucla_companionship: 1, sprx_ucla_leftout: 1, sprx_ucla_isolated: 2,
     });

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { CONTENT_SECURITY_POLICY } from "../../emulator/shell/html";
+import { LINK_WORKERS } from "../../emulator/seed/demoData";
 import { SCREENSHOTS, type E2eEnvironment, axeViolations, hasFocus, startE2eEnvironment, tabTo, until } from "./support/environment";
 
 /**
@@ -162,6 +163,8 @@ describe("a whole engagement through the contact form", () => {
   it("records the walking group Morwenna was connected to, and went to (issue 15's journey covers doing it on the form)", async () => {
     const services = (await env.api("GET", "sprx_communityservices?$select=sprx_name&$filter=sprx_name eq 'Riverside Health Walks'")).json.value as Record<string, unknown>[];
     const connected = await env.api("POST", "sprx_connections", {
+      // On Alex's caseload, as the engagement is: Alex is the link worker the contact form acts as.
+      "ownerid@odata.bind": `/systemusers(${LINK_WORKERS[0].id})`,
       sprx_name: "Riverside Health Walks", "sprx_engagementid@odata.bind": `/sprx_engagements(${engagementId})`,
       "sprx_serviceid@odata.bind": `/sprx_communityservices(${String(services[0].sprx_communityserviceid)})`,
       sprx_status: 727000002, sprx_suggestedon: day(-84), sprx_referredon: day(-84), sprx_attendedon: day(-77),
