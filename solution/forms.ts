@@ -10,6 +10,7 @@ import { COMMUNITY_FORMS, CONNECTION_GRID_VIEW } from "./communityForms";
 export const FORM_CONTROLS = {
   AppointmentTracker: { label: "Six-appointment tracker" },
   StageGuidance: { label: "Stage guidance" },
+  CommunitySupport: { label: "Community support" },
   ClosureChecklist: { label: "Closure checklist" },
 } as const;
 export type FormControlName = keyof typeof FORM_CONTROLS;
@@ -71,6 +72,7 @@ export const CONTACT_FORM: FormDeclaration = {
       sections: [
         { name: "section_tracker", label: "Six-appointment tracker", cells: [{ kind: "control", control: "AppointmentTracker", boundColumn: "fullname" }] },
         { name: "section_guidance", label: "Stage guidance", cells: [{ kind: "control", control: "StageGuidance", boundColumn: "fullname" }] },
+        { name: "section_community", label: "Community support", cells: [{ kind: "control", control: "CommunitySupport", boundColumn: "fullname" }] },
         { name: "section_checklist", label: "Closure checklist", cells: [{ kind: "control", control: "ClosureChecklist", boundColumn: "fullname" }] },
       ],
     },

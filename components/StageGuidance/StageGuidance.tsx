@@ -15,7 +15,6 @@ import {
   type Instrument,
 } from "../../domain";
 import { ControlShell } from "../shared/ControlShell";
-import { CommunitySupport } from "./CommunitySection";
 import { seenVersion } from "../shared/gateway";
 import { ScaleSelect } from "../shared/ScaleSelect";
 import { WellbeingForm } from "../shared/WellbeingForm";
@@ -138,7 +137,6 @@ function GuidanceBody(props: { env: ControlEnvironment; hook: EngagementHook; da
       )}
       <Goals env={env} hook={hook} data={data} engagement={engagement} readOnly={closed} />
       <Barriers env={env} hook={hook} engagement={engagement} readOnly={closed} />
-      <CommunitySupport env={env} hook={hook} data={data} engagement={engagement} readOnly={closed} />
       <Wellbeing env={env} hook={hook} data={data} engagement={engagement} readOnly={closed} />
     </div>
   );

@@ -2,7 +2,7 @@ import "./support/browser";
 import { axeViolations } from "./support/axe";
 import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { StageGuidance } from "../../components/StageGuidance";
+import { CommunitySupport } from "../../components/CommunitySupport";
 import {
   BarrierValues, ConnectionKindValues, ConnectionStatusValues, GoalStatusValues, ReferralRouteValues, ServiceCategoryValues, ServiceStatusValues,
 } from "../../solution/generated/dataverse";
@@ -34,7 +34,7 @@ describe("Community support on the contact form", () => {
   it("prompts the due follow-up by name and records that Jo went", async () => {
     const { webAPI, contactId, connection } = jo();
     const user = userEvent.setup();
-    mount(StageGuidance, { control: "StageGuidance", webAPI, contactId });
+    mount(CommunitySupport, { control: "CommunitySupport", webAPI, contactId });
     const prompt = await screen.findByRole("group", { name: "Did Jo get to Canal Choir?" });
     await user.click(within(prompt).getByRole("button", { name: "Canal Choir: went" }));
     await screen.findByText("Follow-up recorded.");
@@ -48,7 +48,7 @@ describe("Community support on the contact form", () => {
       _sprx_engagementid_value: engagementId, _sprx_serviceid_value: walks, [`_sprx_serviceid_value${FORMATTED}`]: "Riverside Health Walks", _sprx_goalid_value: goalId,
       sprx_status: ConnectionStatusValues.attended, sprx_referredon: isoDay(daysFromNow(-10)), sprx_attendedon: isoDay(daysFromNow(-3)),
     });
-    mount(StageGuidance, { control: "StageGuidance", webAPI, contactId });
+    mount(CommunitySupport, { control: "CommunitySupport", webAPI, contactId });
     const plan = await screen.findByRole("region", { name: "Support for each goal" });
     const goal = within(plan).getByText("Join a walking group").closest("li")!;
     expect(within(goal as HTMLElement).getByText("Riverside Health Walks: attended")).toBeTruthy();
@@ -61,8 +61,8 @@ describe("Community support on the contact form", () => {
   it("in sessions 2–5 suggests the categories of the goals and barriers, opening the search on one", async () => {
     const { webAPI, contactId, engagementId, goalId } = jo();
     const user = userEvent.setup();
-    mount(StageGuidance, { control: "StageGuidance", webAPI, contactId });
-    const suggested = await screen.findByRole("region", { name: "Services that may suit Jo's goals and barriers" });
+    mount(CommunitySupport, { control: "CommunitySupport", webAPI, contactId });
+    const suggested = await screen.findByRole("region", { name: "For this stage: services that may suit Jo's goals and barriers" });
     expect(within(suggested).getAllByRole("button").map((b) => b.textContent)).toEqual(["Physical activity", "Befriending and social groups", "Volunteering"]);
     await user.click(within(suggested).getByRole("button", { name: "Find services: Physical activity" }));
     const refer = await screen.findByRole("button", { name: "Refer to Riverside Health Walks" });
@@ -79,7 +79,7 @@ describe("Community support on the contact form", () => {
   it("finds a service by words and connects the person from the keyboard, never offering a paused one", async () => {
     const { webAPI, contactId } = jo();
     const user = userEvent.setup();
-    const { region } = mount(StageGuidance, { control: "StageGuidance", webAPI, contactId });
+    const { region } = mount(CommunitySupport, { control: "CommunitySupport", webAPI, contactId });
     await user.click(await screen.findByRole("button", { name: "Find a service" }));
     const words = await screen.findByRole("searchbox", { name: /Words/ });
     expect(document.activeElement).toBe(words);

@@ -28,7 +28,7 @@ function day(offset: number): string {
   return new Date(Date.parse(`${today}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
 }
 
-const guidance = () => page.getByRole("region", { name: "Stage guidance" });
+const community = () => page.getByRole("region", { name: "Community support" });
 const checklist = () => page.getByRole("region", { name: "Closure checklist" });
 const openContact = async () => {
   await page.goto(`${env.local.url}contacts/${contactId}`);
@@ -70,24 +70,24 @@ afterAll(async () => {
 describe("community support through the contact form", () => {
   it("suggests services for the goal in sessions 2–5 and shows the plan with no connection yet", async () => {
     await openContact();
-    const suggested = guidance().getByRole("region", { name: "Services that may suit Jory's goals and barriers" });
+    const suggested = community().getByRole("region", { name: "For this stage: services that may suit Jory's goals and barriers" });
     await suggested.getByRole("button", { name: "Find services: Physical activity" }).waitFor();
-    await guidance().getByText("No services connected yet.").waitFor();
+    await community().getByText("No services connected yet.").waitFor();
   });
 
   it("finds a service by words and connects Jory from the keyboard", async () => {
-    await guidance().getByRole("button", { name: "Find a service" }).click();
-    const words = guidance().getByRole("searchbox", { name: /Words/ });
+    await community().getByRole("button", { name: "Find a service" }).click();
+    const words = community().getByRole("searchbox", { name: /Words/ });
     await words.waitFor();
     expect(await hasFocus(words)).toBe(true);
     await page.keyboard.type("walk");
     await page.keyboard.press("Enter");
-    const refer = guidance().getByRole("button", { name: `Refer to ${SERVICE}` });
+    const refer = community().getByRole("button", { name: `Refer to ${SERVICE}` });
     expect(await hasFocus(refer)).toBe(true);
     expect(await axeViolations(page)).toEqual([]);
     await page.keyboard.press("Enter");
-    await guidance().getByText(`${SERVICE} added to the plan.`, { exact: true }).waitFor();
-    await guidance().getByRole("region", { name: "Support for each goal" }).getByText(`${SERVICE}: referred`).waitFor();
+    await community().getByText(`${SERVICE} added to the plan.`, { exact: true }).waitFor();
+    await community().getByRole("region", { name: "Support for each goal" }).getByText(`${SERVICE}: referred`).waitFor();
 
     await env.idle();
     const rows = (await env.api("GET", `sprx_connections?$select=sprx_status,sprx_referredon,sprx_followupon,_sprx_goalid_value&$filter=_sprx_engagementid_value eq ${engagementId}`)).json.value as Record<string, unknown>[];
@@ -103,12 +103,12 @@ describe("community support through the contact form", () => {
     expect(moved.status).toBeLessThan(300);
     await env.idle();
     await openContact();
-    const prompt = guidance().getByRole("group", { name: `Did Jory get to ${SERVICE}?` });
+    const prompt = community().getByRole("group", { name: `Did Jory get to ${SERVICE}?` });
     await prompt.getByLabel("Date").fill(day(-9));
     await prompt.getByRole("button", { name: `${SERVICE}: went` }).click();
-    await guidance().getByText("Follow-up recorded.", { exact: true }).waitFor();
-    await guidance().getByText(`${SERVICE}: attended`).waitFor();
-    await guidance().getByText("1 connection(s) made, 1 attended").waitFor();
+    await community().getByText("Follow-up recorded.", { exact: true }).waitFor();
+    await community().getByText(`${SERVICE}: attended`).waitFor();
+    await community().getByText("1 connection(s) made, 1 attended").waitFor();
     await env.idle();
     const stored = await env.api("GET", `sprx_engagements(${engagementId})?$select=sprx_connectionsmade,sprx_connectionsattended`);
     expect(stored.json).toMatchObject({ sprx_connectionsmade: 1, sprx_connectionsattended: 1 });

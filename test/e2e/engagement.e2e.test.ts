@@ -70,7 +70,7 @@ afterAll(async () => {
 }, 60_000);
 
 describe("a whole engagement through the contact form", () => {
-  it("opens the person's contact form with the three controls, under a script-only-from-self policy", async () => {
+  it("opens the person's contact form with its controls, under a script-only-from-self policy", async () => {
     const response = await page.goto(`${env.local.url}contacts/${contactId}`);
     expect(response?.status()).toBe(200);
     expect(response?.headers()["content-security-policy"]).toBe(CONTENT_SECURITY_POLICY);

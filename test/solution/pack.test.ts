@@ -41,7 +41,7 @@ function pack(declared: Parameters<typeof fakeControls>[0], built: Parameters<ty
   return { result, files: unzip(result.zipPath), root };
 }
 
-const ALL_CONTROLS = ["AppointmentTracker", "StageGuidance", "ClosureChecklist"] as const;
+const ALL_CONTROLS = ["AppointmentTracker", "StageGuidance", "CommunitySupport", "ClosureChecklist"] as const;
 const roots: string[] = [];
 let full: Packed;
 let bare: Packed;
@@ -324,7 +324,7 @@ describe("the rest of a real export", () => {
   });
 
   it("reports what it packed", () => {
-    expect(full.result.counts).toMatchObject({ tables: 8, charts: 3, roles: 3, apps: 1, controls: 3, customApis: 1, eventCatalogs: 2, cloudFlows: 1, environmentVariables: 9 });
+    expect(full.result.counts).toMatchObject({ tables: 8, charts: 3, roles: 3, apps: 1, controls: 4, customApis: 1, eventCatalogs: 2, cloudFlows: 1, environmentVariables: 9 });
     expect(full.result.counts.views).toBeGreaterThanOrEqual(SUPERVISOR_VIEWS.length);
     expect(full.result.counts.files).toBe(full.files.size);
   });

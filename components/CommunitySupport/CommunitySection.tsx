@@ -23,9 +23,9 @@ import type { EngagementHook } from "../shared/useEngagement";
 
 /**
  * Community support on the contact form (issue 15): follow-ups due at this
- * session, each goal with the services it is connected to, services that
- * suit the person's goals and barriers in sessions 2–5, and a directory
- * search that connects the person in a few keystrokes.
+ * session, each goal with the services it is connected to, the categories
+ * that suit the person's goals and barriers in sessions 2–5 (the stages for
+ * signposting), and a directory search that connects in a few keystrokes.
  */
 
 const FORMATTED = "@OData.Community.Display.V1.FormattedValue";
@@ -51,7 +51,7 @@ const serviceName = (row: ConnectionRow) => {
 const KIND_BY_ROUTE: Record<keyof typeof ReferralRouteValues, ConnectionKind> = { self: "signposted", introduction: "introduced", formalReferral: "formalReferral" };
 const kindFor = (service: DirectoryService): ConnectionKind => KIND_BY_ROUTE[keyOf(ReferralRouteValues, service.route) ?? "self"];
 
-export function CommunitySupport(props: Props): React.ReactElement {
+export function CommunitySection(props: Props): React.ReactElement {
   const { env, data, engagement, readOnly } = props;
   const t = env.strings;
   const styles = useStyles();
@@ -88,14 +88,11 @@ export function CommunitySupport(props: Props): React.ReactElement {
     );
 
   return (
-    <section aria-labelledby="sprx-community-heading" className={styles.stack}>
-      <Text as="h4" weight="semibold" id="sprx-community-heading">
-        {t("Community_Heading")}
-      </Text>
+    <div className={styles.stack}>
       <Text>{t("Community_Figures", { made: success.made, attended: success.attended })}</Text>
       {due.length > 0 && (
         <section aria-labelledby="sprx-followups-heading" className={styles.stack}>
-          <Text as="h5" weight="semibold" id="sprx-followups-heading">
+          <Text as="h3" weight="semibold" size={400} id="sprx-followups-heading">
             {t("Community_FollowUpsHeading")}
           </Text>
           <ul className={styles.plain}>
@@ -116,7 +113,7 @@ export function CommunitySupport(props: Props): React.ReactElement {
       {search && directory && (
         <FindService key={`${search.category ?? ""}-${search.goalId ?? ""}`} {...props} directory={directory} connect={connect} initialCategory={search.category} initialGoalId={search.goalId} />
       )}
-    </section>
+    </div>
   );
 }
 
@@ -166,7 +163,7 @@ function Plan(props: Props & { connections: readonly ConnectionRow[] }): React.R
   ].filter((g) => g.key !== "other" || g.rows.length > 0);
   return (
     <section aria-labelledby="sprx-plan-heading" className={styles.stack}>
-      <Text as="h5" weight="semibold" id="sprx-plan-heading">
+      <Text as="h3" weight="semibold" size={400} id="sprx-plan-heading">
         {t("Community_PlanHeading")}
       </Text>
       {connections.length === 0 && <Text>{t("Community_NoConnections")}</Text>}
@@ -240,7 +237,7 @@ function Suggestions(props: Props & { person: string; onChoose: (search: { categ
   const goalFor = (category: ServiceCategory) => goals.find((g) => categoriesForGoal(g.sprx_name ?? "").includes(category))?.sprx_goalid ?? undefined;
   return (
     <section aria-labelledby="sprx-suggested-heading" className={styles.stack}>
-      <Text as="h5" weight="semibold" id="sprx-suggested-heading">
+      <Text as="h3" weight="semibold" size={400} id="sprx-suggested-heading">
         {t("Community_SuggestedHeading", { person })}
       </Text>
       <div className={styles.row}>
@@ -267,7 +264,7 @@ function FindService(props: Props & { directory: readonly DirectoryService[]; co
   const results = searching ? searchDirectory(directory, { words, category: category || undefined, area }) : [];
   return (
     <section aria-labelledby="sprx-find-heading" className={styles.stack}>
-      <Text as="h5" weight="semibold" id="sprx-find-heading">
+      <Text as="h3" weight="semibold" size={400} id="sprx-find-heading">
         {t("Community_FindHeading")}
       </Text>
       <div className={styles.row}>
