@@ -4,11 +4,12 @@ import { loadMetadata } from "./metadata/metadata";
 import { Pipeline } from "./pipeline/pipeline";
 import { Store } from "./storage/database";
 import { OrganizationService } from "./service/organization";
-import { faults } from "./service/faults";
+import { DataverseFault, faults } from "./service/faults";
 import { runBatch } from "./webapi/batch";
 import { API_ROOT, type ApiRequest, type ApiResponse, WebApi, faultResponse } from "./webapi/webApi";
 import { ensureFoundation, FOUNDATION } from "./seed/foundation";
 import { renderShell, type ShellContext } from "./shell/routes";
+import { MAX_HEADER_BYTES, admit, answerClientError, readBody } from "./guard";
 
 /**
  * The local Dataverse: the Web API, the event pipeline and the app shell on
@@ -24,6 +25,8 @@ export interface LocalDataverseOptions {
   readonly fiscalYearStartMonth?: number;
   readonly asyncRetries?: number;
   readonly asyncRetryDelayMs?: number;
+  /** How long a step may take to answer (60 s, as Dataverse). */
+  readonly deliveryTimeoutMs?: number;
   readonly now?: () => Date;
   /** What the Graph stand-in received, for the outbox page. */
   readonly sentMail?: () => readonly unknown[];
@@ -43,14 +46,6 @@ export interface LocalDataverse {
   close(): Promise<void>;
 }
 
-function readBody(request: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    request.on("error", reject);
-  });
-}
 
 function headersOf(request: http.IncomingMessage): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
@@ -75,9 +70,13 @@ export function createLocalDataverse(options: LocalDataverseOptions = {}): Local
     organization: service.organization,
     asyncRetries: options.asyncRetries,
     asyncRetryDelayMs: options.asyncRetryDelayMs,
+    timeoutMs: options.deliveryTimeoutMs,
     withWriteLock: service.withWriteLock,
   });
   service.pipeline = pipeline;
+  service.clock = now;
+  // System jobs stored before a stop or a crash run again.
+  pipeline.resume();
 
   const url = (): string => {
     const address = server.address() as AddressInfo | null;
@@ -100,10 +99,18 @@ export function createLocalDataverse(options: LocalDataverseOptions = {}): Local
 
   const shell: ShellContext = { store, api, pipeline, now, sentMail: options.sentMail ?? (() => []), controlsDirectory: options.controlsDirectory, reset };
 
-  const server = http.createServer((request, response) => {
+  // A 32 KB URL must reach the guard; Node's default header limit (16 KB) would answer an empty 431 first.
+  const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (request, response) => {
     void (async () => {
       try {
-        const body = await readBody(request);
+        const refused = admit(request, API_ROOT);
+        if (refused) {
+          // Not read: the connection closes after the answer, whatever the client still sends.
+          response.setHeader("Connection", "close");
+          send(response, faultResponse(refused));
+          return;
+        }
+        const body = await readBody(request, API_ROOT);
         const path = (request.url ?? "/").split("?")[0];
         if (path.startsWith(API_ROOT) || `${path}/` === API_ROOT) {
           const apiRequest: ApiRequest = { method: request.method ?? "GET", url: request.url ?? "/", headers: headersOf(request), body };
@@ -117,10 +124,13 @@ export function createLocalDataverse(options: LocalDataverseOptions = {}): Local
         }
         send(response, await renderShell(shell, request.method ?? "GET", request.url ?? "/", body));
       } catch (error) {
+        if (error instanceof DataverseFault && error.status === 413) response.setHeader("Connection", "close");
         send(response, faultResponse(error));
       }
     })();
   });
+
+  server.on("clientError", answerClientError);
 
   return {
     server,

@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -6,6 +5,7 @@ import { main as register } from "../plugins/register";
 import { type GraphStandIn, startGraphStandIn } from "./graph-stand-in";
 import { seedDemoData } from "./seed/demoData";
 import { type LocalDataverse, createLocalDataverse } from "./server";
+import { type SupervisedWebhook, superviseWebhook } from "./webhookSupervisor";
 
 /**
  * `npm start`: the local environment. The Microsoft Graph stand-in and the
@@ -26,6 +26,8 @@ export interface LocalEnvironmentOptions {
   /** Folder for the database, the webhook key and the stand-in's certificate. */
   readonly dataDirectory: string;
   readonly webhookKey?: string;
+  /** First wait before an async step is retried (tests shorten it). */
+  readonly asyncRetryDelayMs?: number;
   readonly print: (line: string) => void;
 }
 
@@ -34,6 +36,8 @@ export interface LocalEnvironment {
   readonly webhookUrl: string;
   readonly dataverse: LocalDataverse;
   readonly graph: GraphStandIn;
+  /** The webhook service process, watched and restarted if it dies. */
+  readonly webhook: SupervisedWebhook;
   stop(): Promise<void>;
 }
 
@@ -47,39 +51,6 @@ function webhookKey(dataDirectory: string, given: string | undefined): string {
   return key;
 }
 
-function startWebhookService(env: NodeJS.ProcessEnv, print: (line: string) => void): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "plugins/host/server.ts")], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const onLine = (line: string) => {
-      const match = /listening on http:\/\/localhost:(\d+)\//.exec(line);
-      if (match && !settled) {
-        settled = true;
-        resolve({ child, port: Number(match[1]) });
-      } else if (line.trim()) {
-        print(`[webhook] ${line}`);
-      }
-    };
-    const lines = (stream: NodeJS.ReadableStream | null) => {
-      let buffer = "";
-      stream?.on("data", (chunk: Buffer) => {
-        buffer += chunk.toString("utf8");
-        const parts = buffer.split("\n");
-        buffer = parts.pop() ?? "";
-        parts.forEach(onLine);
-      });
-    };
-    lines(child.stdout);
-    lines(child.stderr);
-    child.once("exit", (code) => {
-      if (!settled) {
-        settled = true;
-        reject(new Error(`The webhook service stopped during start-up (exit code ${String(code)})`));
-      }
-    });
-  });
-}
-
 export async function startLocalEnvironment(options: LocalEnvironmentOptions): Promise<LocalEnvironment> {
   fs.mkdirSync(options.dataDirectory, { recursive: true });
   const key = webhookKey(options.dataDirectory, options.webhookKey);
@@ -89,15 +60,16 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     seed: seedDemoData,
     sentMail: () => graph.received,
     controlsDirectory: path.join(REPO_ROOT, "out/controls"),
+    asyncRetryDelayMs: options.asyncRetryDelayMs,
   });
-  let child: ChildProcess | undefined;
+  let webhook: SupervisedWebhook | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
       dataverse.server.once("error", reject);
       dataverse.server.listen(options.port, "127.0.0.1", resolve);
     });
     const url = dataverse.url();
-    const service = await startWebhookService(
+    webhook = await superviseWebhook(
       {
         ...process.env,
         PLUGIN_PORT: String(options.pluginPort),
@@ -112,29 +84,28 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       },
       options.print,
     );
-    child = service.child;
-    const webhookUrl = `http://127.0.0.1:${service.port}/api/dataverse-webhook`;
+    const webhookUrl = `http://127.0.0.1:${webhook.port}/api/dataverse-webhook`;
     const code = await register(["--url", url, "--webhook", webhookUrl], { SPRX_WEBHOOK_KEY: key, SPRX_DATAVERSE_AUTH: "none" }, (line) => options.print(`[register] ${line}`));
     if (code !== 0) throw new Error("Registering the webhook steps failed");
-    const running = child;
+    const supervised = webhook;
+    let stopped: Promise<void> | undefined;
     return {
       url,
       webhookUrl,
       dataverse,
       graph,
-      async stop() {
-        const exited = new Promise<void>((resolve) => (running.exitCode !== null ? resolve() : running.once("exit", () => resolve())));
-        running.kill("SIGTERM");
-        // The service waits for idle keep-alive connections to close; do not wait for ever.
-        const force = setTimeout(() => running.kill("SIGKILL"), 8_000);
-        await exited;
-        clearTimeout(force);
-        await dataverse.close();
-        await graph.close();
+      webhook: supervised,
+      stop() {
+        stopped ??= (async () => {
+          await supervised.stop();
+          await dataverse.close();
+          await graph.close();
+        })();
+        return stopped;
       },
     };
   } catch (error) {
-    child?.kill("SIGTERM");
+    await webhook?.stop();
     await dataverse.close();
     await graph.close();
     throw error;
@@ -159,6 +130,20 @@ if (require.main === module) {
     print,
   }).then(
     (environment) => {
+      let stopping = false;
+      const stop = () => {
+        if (stopping) {
+          // A second Ctrl-C: stop at once.
+          process.exit(1);
+        }
+        stopping = true;
+        print("Stopping…");
+        // Never hang on the way out: whatever is still open after this long is cut off.
+        setTimeout(() => process.exit(1), 15_000).unref();
+        environment.stop().then(() => process.exit(0), () => process.exit(1));
+      };
+      process.on("SIGINT", stop);
+      process.on("SIGTERM", stop);
       print("");
       print(`Social Prescribing Engagement — local environment at ${environment.url}`);
       print(`  App shell        ${environment.url}`);
@@ -167,15 +152,6 @@ if (require.main === module) {
       print(`  Web API          ${environment.url}api/data/v9.2/`);
       print(`  Webhook service  ${environment.webhookUrl}`);
       print(`Press Ctrl-C to stop. Data is kept in ${path.relative(process.cwd(), dataDirectory).startsWith("..") ? dataDirectory : path.relative(process.cwd(), dataDirectory) || "."} between runs.`);
-      let stopping = false;
-      const stop = () => {
-        if (stopping) return;
-        stopping = true;
-        print("Stopping…");
-        environment.stop().then(() => process.exit(0), () => process.exit(1));
-      };
-      process.on("SIGINT", stop);
-      process.on("SIGTERM", stop);
     },
     (error: unknown) => {
       process.stderr.write(`The local environment could not start: ${error instanceof Error ? error.message : "unknown error"}\n`);

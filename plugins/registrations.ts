@@ -121,7 +121,11 @@ export const STEP_REGISTRATIONS: readonly StepRegistration[] = [
   }),
   step("afterClosure", "Update", "sprx_engagement", 40, "async", "Raises sprx_OnEngagementClosed once and, with consent, emails the closure summary to the referrer.", {
     filteringAttributes: ["statecode"],
-    images: [{ kind: "PostImage", alias: "PostImage", attributes: [...ENGAGEMENT_IMAGE] }],
+    images: [
+      // The pre-image tells a closure from a closing update sent again to a row already closed.
+      { kind: "PreImage", alias: "PreImage", attributes: ["statecode"] },
+      { kind: "PostImage", alias: "PostImage", attributes: [...ENGAGEMENT_IMAGE] },
+    ],
   }),
   step("wellbeingScored", "Create", "sprx_wellbeingscore", 40, "async", "Computes totals, bands and the engagement's change on the server."),
   step("wellbeingScored", "Update", "sprx_wellbeingscore", 40, "async", "Recomputes totals and bands when answers change.", {

@@ -226,7 +226,7 @@ export const SYSTEM_TABLES: readonly EntityMetadata[] = [
       },
       message: memo, friendlymessage: memo, errorcode: int, retrycount: int, depth: int,
       correlationid: { kind: "uniqueidentifier" }, messagename: text(256), primaryentitytype: text(100),
-      startedon: when, completedon: when,
+      startedon: when, completedon: when, postponeuntil: when,
       owningextensionid: lookup("sdkmessageprocessingstep"),
     },
     navigations: [{ name: "owningextensionid_sdkmessageprocessingstep", lookup: "owningextensionid", target: "sdkmessageprocessingstep" }],

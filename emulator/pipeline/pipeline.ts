@@ -1,39 +1,45 @@
-import { randomUUID } from "node:crypto";
 import type { Store } from "../storage/database";
 import { faults } from "../service/faults";
 import type { OrganizationInfo } from "./remoteContext";
 import { type RegisteredStep, authSettings, registeredSteps } from "./registeredSteps";
+import { type AsyncJob, type StoredJob, SystemJobs } from "./systemJobs";
 
 /**
  * Delivery of plug-in steps to their WebHook service endpoints, as Dataverse
  * does it: synchronous steps answer inside the operation (non-2xx fails it),
- * asynchronous ones run from a queue after commit, are retried on 502/503/504
- * and leave an asyncoperation row behind.
+ * asynchronous ones are system jobs stored with the operation (systemJobs.ts),
+ * run after commit, several at a time, and are retried on 502/503/504 or no
+ * answer, each time after a longer wait.
  */
 
 /** Dataverse sends at most 256 KB of context; bigger ones lose InputParameters and images. */
 export const MAX_CONTEXT_BYTES = 256 * 1024;
 const SYNC_TIMEOUT_MS = 60_000;
-const RETRIABLE = new Set([502, 503, 504]);
+/** Worth another attempt later: gateway and availability answers, or no answer at all (0: unreachable or timed out). */
+const RETRIABLE = new Set([0, 502, 503, 504]);
 
 export interface PipelineOptions {
   readonly organization: OrganizationInfo;
-  /** Retries of an async step after a 502/503/504 answer; Dataverse retries once. */
+  /**
+   * Retries of an async step whose endpoint answered 502/503/504 or could not
+   * be reached: several, each after a longer wait (asyncRetryDelayMs, then
+   * twice that, and so on). Dataverse's asynchronous service keeps a failed
+   * system job with its RetryCount and PostponeUntil and runs it again later
+   * (https://learn.microsoft.com/power-apps/developer/data-platform/asynchronous-service);
+   * the number of retries before a job fails is a deployment setting,
+   * AsyncSettings.MaxRetries
+   * (https://learn.microsoft.com/previous-versions/dynamicscrm-2015/developers-guide/gg483093(v=crm.7)).
+   * Microsoft publishes no schedule for Dataverse online, so the doubling waits are this emulator's choice.
+   */
   readonly asyncRetries?: number;
   readonly asyncRetryDelayMs?: number;
+  /** How long a step may take to answer (Dataverse: 60 s); also how long an attempt a crash interrupted waits before it runs again. */
   readonly timeoutMs?: number;
   /** Serialises writes to the store with the operations' transactions. */
   readonly withWriteLock: <T>(work: () => T | Promise<T>) => Promise<T>;
 }
 
-export interface AsyncJob {
-  readonly step: RegisteredStep;
-  readonly entityName: string;
-  readonly message: string;
-  readonly correlationId: string;
-  readonly depth: number;
-  readonly context: Record<string, unknown>;
-}
+export type { AsyncJob } from "./systemJobs";
 
 export interface AsyncRun {
   readonly id: string;
@@ -52,15 +58,28 @@ export function serialiseContext(context: Record<string, unknown>): string {
   return JSON.stringify(context).replace(/"\/Date\((-?\d+(?:[+-]\d{4})?)\)\/"/g, '"\\/Date($1)\\/"');
 }
 
+/** Async jobs delivered at once, and at most this many to one endpoint, so a hung endpoint cannot hold every slot. */
+const PARALLEL = 8;
+const PER_ENDPOINT = 6;
+const DEFAULT_RETRIES = 4;
+const DEFAULT_RETRY_DELAY_MS = 5_000;
+
 export class Pipeline {
-  private readonly queue: AsyncJob[] = [];
-  private running = false;
+  private readonly jobs: SystemJobs;
+  /** Running job id → its endpoint and correlation. */
+  private readonly running = new Map<string, { endpoint: string; correlationId: string }>();
   private idleWaiters: (() => void)[] = [];
   private readonly inFlight = new Map<string, { depth: number; count: number }>();
-  private readonly runs: AsyncRun[] = [];
+  private readonly runs = new Map<string, { -readonly [K in keyof AsyncRun]: AsyncRun[K] }>();
+  private timer?: NodeJS.Timeout;
   private stopped = false;
+  private pumpScheduled = false;
+  /** Whether a postponed job may be waiting (after a retriable failure or a recovery), so the timer needs looking at. */
+  private postponed = true;
 
-  constructor(private readonly store: Store, private readonly options: PipelineOptions) {}
+  constructor(private readonly store: Store, private readonly options: PipelineOptions) {
+    this.jobs = new SystemJobs(store);
+  }
 
   steps(message: string, table: string): RegisteredStep[] {
     return registeredSteps(this.store, message, table);
@@ -69,7 +88,8 @@ export class Pipeline {
   /**
    * Depth of a call made by a step being delivered now. The webhook service
    * sends the context's CorrelationId back as `x-ms-correlation-request-id`;
-   * Dataverse counts depth per correlation, and so does this.
+   * Dataverse counts depth per correlation, and so does this — only for
+   * correlation ids it minted and is delivering at this moment.
    */
   depthOfDelivery(correlationId: string | undefined): number | undefined {
     return correlationId ? this.inFlight.get(correlationId.toLowerCase())?.depth : undefined;
@@ -82,81 +102,124 @@ export class Pipeline {
     throw faults.pluginFailed(failureText(answer));
   }
 
-  enqueue(jobs: readonly AsyncJob[]): void {
-    if (jobs.length === 0 || this.stopped) return;
-    this.queue.push(...jobs);
-    void this.drain();
+  /** Writes an async step's system job; called inside the transaction of the operation that queues it. */
+  persist(job: AsyncJob): void {
+    // Even while stopping: the job commits with its write and runs after the next start.
+    this.jobs.persist(job);
   }
 
-  /** Resolves when no async step is queued or running. */
+  /** Picks up committed jobs (after a commit, a retry falling due, or on start); many wakes in one turn make one look. */
+  wake(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  /** On start: jobs a crash interrupted are ready again, and every waiting job runs. */
+  resume(): void {
+    this.jobs.recover(Date.now() + (this.options.timeoutMs ?? SYNC_TIMEOUT_MS));
+    this.wake();
+  }
+
+  /** Resolves when no async job is waiting, postponed or running. */
   whenIdle(): Promise<void> {
-    if (!this.running && this.queue.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    if (this.isIdle()) return Promise.resolve();
+    const waiting = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    this.wake();
+    return waiting;
   }
 
   get asyncRuns(): readonly AsyncRun[] {
-    return this.runs;
+    return [...this.runs.values()];
   }
 
-  /** Stops taking new async work (server shutdown); what is running finishes. */
+  /** Stops starting async work (server shutdown); what is running finishes, what waits stays stored for the next start. */
   stop(): void {
     this.stopped = true;
-    this.queue.length = 0;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.settle();
   }
 
-  private async drain(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      for (let job = this.queue.shift(); job; job = this.queue.shift()) await this.runAsync(job);
-    } finally {
-      this.running = false;
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const resolve of waiters) resolve();
-    }
+  private isIdle(): boolean {
+    return this.running.size === 0 && (this.stopped || this.jobs.pending() === 0);
   }
 
-  private async runAsync(job: AsyncJob): Promise<void> {
-    const id = randomUUID();
-    const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
-    const run = { id, stepName: job.step.name, message: job.message, entityName: job.entityName, status: "waiting", attempts: 0 } as {
-      -readonly [K in keyof AsyncRun]: AsyncRun[K];
-    };
-    this.runs.push(run);
-    await this.options.withWriteLock(() => {
-      this.store.insert(this.store.metadata.require("asyncoperation"), {
-        asyncoperationid: id, name: job.step.name, operationtype: 1, statecode: 0, statuscode: 0, retrycount: 0, depth: job.depth,
-        correlationid: job.correlationId, messagename: job.message, primaryentitytype: job.entityName, createdon: now(), modifiedon: now(),
-        versionnumber: this.store.nextSequence("version"), owningextensionid: { logicalName: "sdkmessageprocessingstep", id: job.step.id },
-      });
-    });
-    const retries = this.options.asyncRetries ?? 1;
-    let answer: { status: number; text: string } = { status: 0, text: "" };
-    for (let attempt = 0; attempt <= retries; attempt++) {
-      if (attempt > 0) await sleep(this.options.asyncRetryDelayMs ?? 5_000);
-      run.attempts = attempt + 1;
-      run.status = "inProgress";
-      answer = await this.post(job.step, job.context, job.correlationId, job.depth, job.entityName, job.message);
-      if (!RETRIABLE.has(answer.status) && answer.status !== 0) break;
-    }
-    const ok = answer.status >= 200 && answer.status < 300;
-    run.status = ok ? "succeeded" : "failed";
-    run.httpStatus = answer.status;
-    run.completedOn = now();
-    if (!ok) run.error = failureText(answer);
-    await this.options.withWriteLock(() => {
-      const table = this.store.metadata.require("asyncoperation");
-      if (ok && job.step.asyncAutoDelete) {
-        this.store.delete(table, id);
-        return;
+  private settle(): void {
+    if (this.idleWaiters.length === 0 || !this.isIdle()) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private pump(): void {
+    if (this.stopped) return this.settle();
+    if (this.running.size >= PARALLEL) return;
+    const now = Date.now();
+    for (const endpoint of this.jobs.dueEndpoints(now)) {
+      const free = Math.min(PARALLEL - this.running.size, PER_ENDPOINT - [...this.running.values()].filter((r) => r.endpoint === endpoint).length);
+      if (free <= 0) continue;
+      // One job per correlation at a time: the jobs one operation set off run in order, and its depth count stays exact.
+      const busyCorrelations = new Set([...this.running.values()].map((r) => r.correlationId));
+      for (const job of this.jobs.due(endpoint, now, free, (id, correlationId) => this.running.has(id) || busyCorrelations.has(correlationId))) {
+        this.running.set(job.id, { endpoint, correlationId: job.correlationId });
+        void this.runAsync(job).finally(() => {
+          this.running.delete(job.id);
+          this.wake();
+        });
       }
-      this.store.update(table, id, {
-        statecode: 3, statuscode: ok ? 30 : 31, retrycount: run.attempts - 1, completedon: run.completedOn ?? null, modifiedon: now(),
-        message: ok ? null : run.error ?? null, friendlymessage: ok ? null : run.error ?? null, errorcode: ok ? null : -2147220891,
-        versionnumber: this.store.nextSequence("version"),
-      });
-    });
+    }
+    this.schedule();
+    this.settle();
+  }
+
+  /** Wakes up when the next postponed job falls due. */
+  private schedule(): void {
+    if (!this.postponed || this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const due = this.jobs.nextDue();
+    if (due === undefined) {
+      this.postponed = false;
+      return;
+    }
+    this.timer = setTimeout(() => this.pump(), Math.max(0, due - Date.now()));
+    this.timer.unref();
+  }
+
+  private async runAsync(job: StoredJob): Promise<void> {
+    const run = this.runs.get(job.id) ?? { id: job.id, stepName: job.stepName, message: job.message, entityName: job.entityName, status: "waiting", attempts: job.retryCount };
+    this.runs.set(job.id, run);
+    const step = this.steps(job.message, job.entityName).find((s) => s.id === job.stepId);
+    if (!step) {
+      // The step was unregistered or disabled since: the job is canceled, as Dataverse cancels jobs of a removed step.
+      run.status = "failed";
+      run.error = "The step of this system job is no longer registered.";
+      run.completedOn = await this.options.withWriteLock(() => this.jobs.completed(job.id, { ok: false, canceled: true, retryCount: job.retryCount, error: run.error, autoDelete: false }));
+      return;
+    }
+    await this.options.withWriteLock(() => this.store.relaxed(() => this.jobs.started(job.id)));
+    run.status = "inProgress";
+    run.attempts = job.retryCount + 1;
+    const answer = await this.post(step, job.context, job.correlationId, job.depth, job.entityName, job.message);
+    const ok = answer.status >= 200 && answer.status < 300;
+    const retries = this.options.asyncRetries ?? DEFAULT_RETRIES;
+    run.httpStatus = answer.status;
+    if (!ok && RETRIABLE.has(answer.status) && job.retryCount < retries) {
+      // Postponed, not dropped: each retry waits twice as long as the one before.
+      const delay = (this.options.asyncRetryDelayMs ?? DEFAULT_RETRY_DELAY_MS) * 2 ** job.retryCount;
+      run.status = "waiting";
+      run.error = failureText(answer);
+      this.postponed = true;
+      await this.options.withWriteLock(() => this.store.relaxed(() => this.jobs.postponed(job.id, job.retryCount + 1, Date.now() + delay, run.error ?? "")));
+      return;
+    }
+    run.status = ok ? "succeeded" : "failed";
+    run.error = ok ? undefined : failureText(answer);
+    run.completedOn = await this.options.withWriteLock(() => this.store.relaxed(() => this.jobs.completed(job.id, { ok, retryCount: job.retryCount, error: run.error, autoDelete: step.asyncAutoDelete })));
   }
 
   private async post(step: RegisteredStep, context: Record<string, unknown>, correlationId: string, depth: number, entityName: string, message: string): Promise<{ status: number; text: string }> {
@@ -206,8 +269,4 @@ function failureText(answer: { status: number; text: string }): string {
   }
   if (text.length > 0) return text.slice(0, 2000);
   return answer.status === 0 ? "The service endpoint could not be reached." : `The service endpoint answered HTTP ${answer.status}.`;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

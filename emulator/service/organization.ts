@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { EntityMetadata, Metadata } from "../metadata/metadata";
-import type { AsyncJob, Pipeline } from "../pipeline/pipeline";
+import type { Pipeline } from "../pipeline/pipeline";
 import { type OrganizationInfo, remoteExecutionContext } from "../pipeline/remoteContext";
 import { type RegisteredStep, firesFor } from "../pipeline/registeredSteps";
 import { type Row, type Store, isEntityReference } from "../storage/database";
 import { DataverseFault, faults } from "./faults";
 import { etagOf } from "./payload";
 import { asText } from "../storage/text";
+import { MAX_UNIT_MS, limitFaults } from "../guard";
 
 /**
  * Create, Update and Delete with the event pipeline around them. One request
@@ -16,6 +17,8 @@ import { asText } from "../storage/text";
  * are queued only after commit. Writes are serialised by an async lock, since
  * steps answer over HTTP while the transaction is open.
  */
+
+const EMPTY_GUID = "00000000-0000-0000-0000-000000000000";
 
 /** Dataverse stops a pipeline deeper than this. */
 export const MAX_DEPTH = 8;
@@ -55,18 +58,32 @@ export class OrganizationService {
     return row;
   }
 
-  /** Runs work as one atomic unit: all its writes commit together or none do. */
+  /** The clock behind OperationCreatedOn (a test clock in tests). */
+  clock: () => Date = () => new Date();
+
+  /**
+   * Runs work as one atomic unit: all its writes commit together or none do.
+   * Only a synchronous step's own call back joins the unit holding the lock:
+   * its correlation id is one this Dataverse minted for the operation and
+   * sent to that step alone (a caller's own header never becomes an
+   * operation's correlation, see WebApi.caller), and the unit must be
+   * waiting on a synchronous step at that moment.
+   */
   async unit<T>(caller: Caller, work: (unit: UnitOfWork) => Promise<T>): Promise<T> {
     if (caller.depth > MAX_DEPTH) throw faults.infiniteLoop(caller.depth);
     const joined = this.current;
-    if (joined && joined.correlationId === caller.correlationId) return work(joined.nested(caller));
+    if (joined && joined.awaitingSync > 0 && joined.correlationId === caller.correlationId) {
+      return this.store.asWriter(() => work(joined.nested(caller)));
+    }
     return this.lock.run(async () => {
-      const unit = new UnitOfWork(this, caller);
+      const unit = new UnitOfWork(this, caller, undefined, Date.now() + MAX_UNIT_MS);
       this.current = unit;
       try {
-        const result = await work(unit);
+        const result = await this.store.asWriter(() => work(unit));
+        unit.checkDeadline();
         unit.commit();
-        this.pipeline?.enqueue(unit.asyncJobs);
+        // The async operations were written in the transaction; now that it committed they may run.
+        if (unit.queued > 0) this.pipeline?.wake();
         return result;
       } catch (error) {
         unit.rollback();
@@ -80,9 +97,17 @@ export class OrganizationService {
 
 export class UnitOfWork {
   private begun = false;
-  readonly asyncJobs: AsyncJob[] = [];
+  /** Async operations written in this unit's transaction. */
+  queued = 0;
+  /** Synchronous steps being delivered now (their call backs may join). */
+  awaitingSync = 0;
 
-  constructor(private readonly service: OrganizationService, private readonly caller: Caller, private readonly parent?: UnitOfWork) {}
+  constructor(private readonly service: OrganizationService, private readonly caller: Caller, private readonly parent?: UnitOfWork, private readonly deadline = Infinity) {}
+
+  /** A unit may not hold the write lock past its deadline (guard/limits.ts): it is rolled back instead. */
+  checkDeadline(): void {
+    if (Date.now() > this.root.deadline) throw limitFaults.unitTooLong();
+  }
 
   get correlationId(): string {
     return this.caller.correlationId;
@@ -113,13 +138,15 @@ export class UnitOfWork {
   rollback(): void {
     if (this.begun) this.service.store.rollback();
     this.begun = false;
-    this.asyncJobs.length = 0;
+    this.queued = 0;
   }
 
   async create(entity: EntityMetadata, attributes: Row): Promise<string> {
     const store = this.service.store;
     const idAttribute = entity.primaryIdAttribute;
+    this.checkDeadline();
     const requestedId = attributes[idAttribute];
+    if (requestedId === EMPTY_GUID) throw faults.invalidArgument(`The all-zero id ${EMPTY_GUID} cannot identify a ${entity.logicalName} record.`);
     const id = typeof requestedId === "string" ? requestedId.toLowerCase() : randomUUID();
     if (store.get(entity, id)) throw faults.duplicate(entity.logicalName);
     const target: Row = { ...attributes, [idAttribute]: id };
@@ -137,6 +164,7 @@ export class UnitOfWork {
 
   /** Updates a row; `ifMatch` is an etag (or "*") the row must still have. */
   async update(entity: EntityMetadata, id: string, changes: Row, ifMatch?: string): Promise<void> {
+    this.checkDeadline();
     const store = this.service.store;
     const before = this.service.retrieve(entity, id);
     if (ifMatch && ifMatch !== "*" && ifMatch !== etagOf(before)) throw faults.concurrency();
@@ -161,6 +189,7 @@ export class UnitOfWork {
   }
 
   async delete(entity: EntityMetadata, id: string, ifMatch?: string): Promise<void> {
+    this.checkDeadline();
     const store = this.service.store;
     const before = this.service.retrieve(entity, id);
     if (ifMatch && ifMatch !== "*" && ifMatch !== etagOf(before)) throw faults.concurrency();
@@ -240,7 +269,7 @@ export class UnitOfWork {
       row ? step.images.filter((i) => i.imageType === type || i.imageType === 2).map((i) => ({ alias: i.alias, row: imageRow(row), attributes: i.attributes })) : [];
     return remoteExecutionContext({
       message, entity, id, stage: step.stage, mode: step.mode, depth: this.caller.depth, userId: this.caller.userId,
-      correlationId: this.caller.correlationId, operationId: randomUUID(), requestId: randomUUID(), operationCreatedOn: new Date(),
+      correlationId: this.caller.correlationId, operationId: randomUUID(), requestId: randomUUID(), operationCreatedOn: this.service.clock(),
       step: { id: step.id, name: step.name }, target, isInTransaction: inTransaction, organization: this.service.organization,
       // Pre-images exist for Update and Delete; post-images only after the operation, and never for Delete.
       preImages: message === "Create" ? [] : images(0, before),
@@ -253,16 +282,25 @@ export class UnitOfWork {
     if (!pipeline) return;
     for (const step of steps.filter((s) => s.stage === stage && s.mode === 0)) {
       const context = this.context(step, message, entity, id, target, before, after, stage !== 10);
-      await pipeline.deliverSync(step, context, this.caller.correlationId, this.caller.depth, entity.logicalName, message);
+      this.root.awaitingSync++;
+      try {
+        await pipeline.deliverSync(step, context, this.caller.correlationId, this.caller.depth, entity.logicalName, message);
+      } finally {
+        this.root.awaitingSync--;
+      }
     }
   }
 
   private queueAsync(steps: readonly RegisteredStep[], message: "Create" | "Update" | "Delete", entity: EntityMetadata, id: string, target: Row | undefined, before: Row | undefined, after: Row | undefined): void {
+    const pipeline = this.service.pipeline;
+    if (!pipeline) return;
     for (const step of steps.filter((s) => s.stage === 40 && s.mode === 1)) {
-      this.root.asyncJobs.push({
+      // The system job is a row of this transaction: it commits with the write that queued it, or vanishes with it.
+      pipeline.persist({
         step, entityName: entity.logicalName, message, correlationId: this.caller.correlationId, depth: this.caller.depth,
         context: this.context(step, message, entity, id, target, before, after, false),
       });
+      this.root.queued++;
     }
   }
 }

@@ -1,6 +1,8 @@
 import Database from "better-sqlite3";
+import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import type { AttributeMetadata, EntityMetadata, Metadata } from "../metadata/metadata";
 
@@ -49,15 +51,60 @@ export function normaliseDateTime(value: string): string | undefined {
 }
 
 export class Store {
+  /** The writer: every write, and the reads of the unit of work whose transaction is open. */
   readonly db: Database.Database;
+  /** Everyone else reads committed rows only, through this connection (WAL gives it a snapshot). */
+  private readonly reader: Database.Database;
+  private readonly scratch?: string;
+  private readonly writerScope = new AsyncLocalStorage<true>();
   private inTransaction = false;
 
+  /**
+   * `file` ":memory:" keeps the data in a private scratch file that is removed
+   * on close: a second connection (the committed-only reader) needs a file.
+   */
   constructor(readonly metadata: Metadata, file = ":memory:") {
-    if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
+    if (file === ":memory:") {
+      this.scratch = fs.mkdtempSync(path.join(os.tmpdir(), "sprx-store-"));
+      file = path.join(this.scratch, "store.db");
+    } else {
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    }
+    // Readable by its owner only; SQLite gives the -wal and -shm files the database file's mode.
+    fs.closeSync(fs.openSync(file, "a", 0o600));
+    fs.chmodSync(file, 0o600);
     this.db = new Database(file);
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("foreign_keys = OFF");
+    if (this.scratch) this.db.pragma("synchronous = OFF");
     this.createTables();
+    this.reader = new Database(file, { readonly: true });
+  }
+
+  /**
+   * Runs bookkeeping writes (outside any transaction) without waiting for the
+   * disk: SQLite's WAL with synchronous=NORMAL still survives a process crash,
+   * and the next ordinary commit syncs these frames too. Only a power loss
+   * could lose them, and then a system job merely runs again.
+   */
+  relaxed<T>(work: () => T): T {
+    if (this.inTransaction || this.scratch) return work();
+    this.db.pragma("synchronous = NORMAL");
+    try {
+      return work();
+    } finally {
+      this.db.pragma("synchronous = FULL");
+    }
+  }
+
+  /** Runs work as the owner of the open transaction: its reads see its own uncommitted writes. */
+  asWriter<T>(work: () => T): T {
+    return this.writerScope.run(true, work);
+  }
+
+  /** The connection a read uses: committed rows only, unless the reader owns the open transaction. */
+  private get readDb(): Database.Database {
+    return this.inTransaction && this.writerScope.getStore() !== true ? this.reader : this.db;
   }
 
   private createTables(): void {
@@ -99,7 +146,7 @@ export class Store {
   }
 
   isEmpty(logicalName: string): boolean {
-    return this.db.prepare(`SELECT 1 FROM ${quoteIdentifier(logicalName)} LIMIT 1`).get() === undefined;
+    return this.readDb.prepare(`SELECT 1 FROM ${quoteIdentifier(logicalName)} LIMIT 1`).get() === undefined;
   }
 
   begin(): void {
@@ -128,7 +175,7 @@ export class Store {
   }
 
   get(entity: EntityMetadata, id: string): Row | undefined {
-    const raw = this.db
+    const raw = this.readDb
       .prepare(`SELECT * FROM ${quoteIdentifier(entity.logicalName)} WHERE ${quoteIdentifier(entity.primaryIdAttribute)} = ?`)
       .get(id.toLowerCase()) as Record<string, unknown> | undefined;
     return raw ? this.decode(entity, raw) : undefined;
@@ -161,14 +208,14 @@ export class Store {
 
   /** Runs a SELECT built by the query engines. */
   select(sql: string, params: readonly unknown[]): Record<string, unknown>[] {
-    return this.db.prepare(sql).all(...params) as Record<string, unknown>[];
+    return this.readDb.prepare(sql).all(...params) as Record<string, unknown>[];
   }
 
   /** The primary name of a row, for lookup formatted values. */
   primaryName(reference: EntityReference): string | null {
     const entity = this.metadata.entity(reference.logicalName);
     if (!entity?.primaryNameAttribute) return null;
-    const raw = this.db
+    const raw = this.readDb
       .prepare(`SELECT ${quoteIdentifier(entity.primaryNameAttribute)} AS name FROM ${quoteIdentifier(entity.logicalName)} WHERE ${quoteIdentifier(entity.primaryIdAttribute)} = ?`)
       .get(reference.id) as { name: string | null } | undefined;
     return raw?.name ?? null;
@@ -220,7 +267,7 @@ export class Store {
   }
 
   businessEvents(): { id: string; name: string; raisedOn: string; parameters: Record<string, unknown>; correlationId: string | null }[] {
-    const rows = this.db.prepare(`SELECT * FROM "_emulator_businessevent" ORDER BY "raisedon", rowid`).all() as {
+    const rows = this.readDb.prepare(`SELECT * FROM "_emulator_businessevent" ORDER BY "raisedon", rowid`).all() as {
       id: string; name: string; raisedon: string; parameters: string; correlationid: string | null;
     }[];
     return rows.map((r) => ({ id: r.id, name: r.name, raisedOn: r.raisedon, parameters: JSON.parse(r.parameters) as Record<string, unknown>, correlationId: r.correlationid }));
@@ -236,6 +283,8 @@ export class Store {
   }
 
   close(): void {
+    this.reader.close();
     this.db.close();
+    if (this.scratch) fs.rmSync(this.scratch, { recursive: true, force: true });
   }
 }

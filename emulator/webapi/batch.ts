@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { MAX_BATCH_REQUESTS, batchRequestCount, limitFaults } from "../guard";
 import { faults } from "../service/faults";
 import { API_ROOT, type ApiRequest, type ApiResponse, type WebApi, faultResponse } from "./webApi";
 
@@ -74,6 +75,8 @@ function resolveReferences(text: string, created: ReadonlyMap<string, string>): 
 export async function runBatch(api: WebApi, request: ApiRequest): Promise<ApiResponse> {
   const boundary = boundaryOf(request.headers["content-type"]);
   if (!boundary) throw faults.query("The $batch request needs a multipart/mixed Content-Type with a boundary.");
+  const count = batchRequestCount(request.body);
+  if (count > MAX_BATCH_REQUESTS) throw limitFaults.batchTooLarge(count);
   const continueOnError = /odata\.continue-on-error/i.test(request.headers["prefer"] ?? "");
   const outer = { prefer: request.headers["prefer"], mscrmcallerid: request.headers["mscrmcallerid"], "x-ms-correlation-request-id": request.headers["x-ms-correlation-request-id"] };
   const responseBoundary = `batchresponse_${randomUUID()}`;

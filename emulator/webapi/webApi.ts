@@ -63,9 +63,12 @@ export class WebApi {
   /** The operation's caller, depth and correlation, from the headers a step's call carries. */
   caller(headers: ApiRequest["headers"]): Caller {
     const impersonated = headers["mscrmcallerid"];
-    const correlationHeader = headers["x-ms-correlation-request-id"];
-    const correlationId = correlationHeader && isGuid(correlationHeader) ? correlationHeader.toLowerCase() : randomUUID();
-    const depth = (this.pipeline.depthOfDelivery(correlationId) ?? 0) + 1;
+    // A caller's correlation id counts only when it is one this Dataverse minted and is delivering to a step now
+    // (the step calling back); any other request gets a fresh one, so no header joins another request's work.
+    const correlationHeader = headers["x-ms-correlation-request-id"]?.toLowerCase();
+    const delivering = correlationHeader && isGuid(correlationHeader) ? this.pipeline.depthOfDelivery(correlationHeader) : undefined;
+    const correlationId = delivering !== undefined && correlationHeader ? correlationHeader : randomUUID();
+    const depth = (delivering ?? 0) + 1;
     return { userId: impersonated && isGuid(impersonated) ? impersonated.toLowerCase() : this.options.defaultUserId(), correlationId, depth };
   }
 
@@ -152,6 +155,7 @@ export class WebApi {
 
   private async create(entity: EntityMetadata, request: ApiRequest, options: ReadonlyMap<string, string>, annotations: AnnotationChoice, unit?: UnitOfWork): Promise<ApiResponse> {
     const row = rowFromPayload(this.store.metadata, entity, parseJson(request.body, entity.logicalName));
+    this.validateRepresentation(entity, request.headers["prefer"], options);
     const caller = this.caller(request.headers);
     const id = await this.inUnit(caller, unit, (u) => u.create(entity, row));
     return this.written(entity, id, 201, request.headers["prefer"], options, annotations);
@@ -159,6 +163,7 @@ export class WebApi {
 
   private async patch(entity: EntityMetadata, id: string, request: ApiRequest, options: ReadonlyMap<string, string>, annotations: AnnotationChoice, unit?: UnitOfWork): Promise<ApiResponse> {
     const row = rowFromPayload(this.store.metadata, entity, parseJson(request.body, entity.logicalName));
+    this.validateRepresentation(entity, request.headers["prefer"], options);
     const ifMatch = request.headers["if-match"];
     const ifNoneMatch = request.headers["if-none-match"];
     const caller = this.caller(request.headers);
@@ -175,6 +180,11 @@ export class WebApi {
       return 200;
     });
     return this.written(entity, id, status, request.headers["prefer"], options, annotations);
+  }
+
+  /** A bad $select on a write asking for the representation is refused before anything is written, so a retry cannot duplicate it. */
+  private validateRepresentation(entity: EntityMetadata, prefer: string | undefined, options: ReadonlyMap<string, string>): void {
+    if (/return=representation/i.test(prefer ?? "")) parseCollectionQuery(this.store.metadata, entity, options);
   }
 
   private written(entity: EntityMetadata, id: string, status: number, prefer: string | undefined, options: ReadonlyMap<string, string>, annotations: AnnotationChoice): ApiResponse {

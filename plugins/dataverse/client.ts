@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Logger } from "../service/logger";
 import { silentLogger } from "../service/logger";
 
@@ -99,6 +100,14 @@ function queryString(query: Query, expand?: Expansions): string {
   return parts.length ? `?${parts.join("&")}` : "";
 }
 
+/** One write of a change set; `path` is relative to the Web API root, like the other methods' paths. */
+export interface ChangeSetOperation {
+  readonly method: "POST" | "PATCH" | "DELETE";
+  readonly path: string;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
 export class DataverseClient {
   readonly apiUrl: string;
   private readonly fetchImpl: typeof fetch;
@@ -193,6 +202,47 @@ export class DataverseClient {
     return text ? (JSON.parse(text) as T) : undefined;
   }
 
+  /**
+   * Runs writes as one change set of a `$batch` request: Dataverse applies
+   * them in one transaction, all or none
+   * (https://learn.microsoft.com/power-apps/developer/data-platform/webapi/execute-batch-operations-using-web-api#change-sets).
+   * The first failed operation's status and error are thrown, as a DataverseError.
+   */
+  async changeSet(operations: readonly ChangeSetOperation[]): Promise<void> {
+    const batch = `batch_${randomUUID()}`;
+    const changeset = `changeset_${randomUUID()}`;
+    const parts = operations.map((op, index) =>
+      [
+        `--${changeset}`,
+        "Content-Type: application/http",
+        "Content-Transfer-Encoding: binary",
+        `Content-ID: ${index + 1}`,
+        "",
+        `${op.method} ${this.apiUrl}${op.path} HTTP/1.1`,
+        "Content-Type: application/json; charset=utf-8",
+        ...Object.entries(op.headers ?? {}).map(([name, value]) => `${name}: ${value}`),
+        "",
+        op.body === undefined ? "" : JSON.stringify(op.body),
+      ].join("\r\n"),
+    );
+    const body = `--${batch}\r\nContent-Type: multipart/mixed; boundary=${changeset}\r\n\r\n${parts.join("\r\n")}\r\n--${changeset}--\r\n--${batch}--\r\n`;
+    const response = await this.send("POST", "$batch", { raw: body }, { "Content-Type": `multipart/mixed; boundary=${batch}` });
+    const text = await response.text();
+    // A failed change set is answered by its one failed operation: "HTTP/1.1 412 Precondition Failed", headers, JSON error.
+    const failed = /HTTP\/1\.1 ([45]\d\d)[^\r\n]*\r?\n[\s\S]*?\r?\n\r?\n(\{[\s\S]*?\})\s*(?:\r?\n--|$)/.exec(text);
+    if (!failed) return;
+    let code: string | undefined;
+    let message = `Dataverse answered ${failed[1]} in a change set`;
+    try {
+      const error = (JSON.parse(failed[2]) as { error?: { code?: string; message?: string } }).error;
+      code = error?.code;
+      message = error?.message ?? message;
+    } catch {
+      // the status says enough
+    }
+    throw new DataverseError(Number(failed[1]), code, message, "POST /api/data/v9.2/$batch");
+  }
+
   private async send(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<Response> {
     const url = path.startsWith("http") ? path : `${this.apiUrl}${path}`;
     const operation = `${method} ${new URL(url).pathname.replace(/\([0-9a-f-]{36}\)/gi, "(id)")}`;
@@ -203,14 +253,15 @@ export class DataverseClient {
         "OData-Version": "4.0",
         ...extraHeaders,
       };
-      if (body !== undefined) headers["Content-Type"] = "application/json; charset=utf-8";
+      const raw = typeof body === "object" && body !== null && "raw" in body ? String((body as { raw: string }).raw) : undefined;
+      if (body !== undefined && raw === undefined) headers["Content-Type"] = "application/json; charset=utf-8";
       if (this.options.correlationId) headers["x-ms-correlation-request-id"] = this.options.correlationId;
       const token = await this.options.accessToken?.();
       if (token) headers.Authorization = `Bearer ${token}`;
 
       let response: Response | undefined;
       try {
-        response = await this.fetchImpl(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+        response = await this.fetchImpl(url, { method, headers, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
       } catch {
         response = undefined;
       }

@@ -18,7 +18,11 @@ try {
     // One plain line for people and for scripts that wait for the service.
     process.stdout.write(`Webhook service listening on http://localhost:${port}/api/dataverse-webhook\n`);
   });
-  const stop = () => server.close(() => process.exit(0));
+  const stop = () => {
+    server.close(() => process.exit(0));
+    // Connections a client keeps alive must not hold the process open for ever.
+    setTimeout(() => server.closeAllConnections(), 2_000).unref();
+  };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
 } catch (error) {

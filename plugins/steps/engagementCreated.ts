@@ -2,11 +2,12 @@ import { closureCheckLabel } from "../../domain";
 import { ClosureCheckItemValues, type EngagementRow, StageValues, Tables } from "../../solution/generated/dataverse";
 import { closureFacts, configuredItems, loadChecks, storeProgress } from "./checklist";
 import { bindEngagement, keyOf, loadEngagement } from "./records";
+import { recomputeEngagement } from "./sessionBookkeeping";
 import { done, type StepHandler } from "./types";
 
 /**
  * Engagement created (async): one closure-check row per item the
- * configuration uses, the first stage and checklist progress. Safe to run
+ * configuration uses, the first stage, checklist progress and the rollups. Safe to run
  * twice: items that already have a row are not created again.
  */
 export const engagementCreated: StepHandler = async (context, services) => {
@@ -35,6 +36,8 @@ export const engagementCreated: StepHandler = async (context, services) => {
   });
   const initial: Partial<EngagementRow> = engagement.sprx_stage === null || engagement.sprx_stage === undefined ? { sprx_stage: StageValues.establishing } : {};
   if (await storeProgress(dataverse, engagement, facts, configuration, initial)) writes++;
+  // The rollups are there from the start (0 sessions attended, not empty until the first session).
+  writes += await recomputeEngagement(context.primaryId, services);
   services.logger.info("checklist.created", { table: Tables.engagement.logicalName, recordId: context.primaryId, count: writes });
   return done(writes);
 };

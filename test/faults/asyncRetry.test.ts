@@ -6,8 +6,9 @@ import { type FaultEnvironment, startFaultEnvironment } from "./support/environm
 
 /**
  * The webhook service down or answering 503 while async steps are due. The
- * local Dataverse retries an async delivery once after 502/503/504 or no
- * answer, as Dataverse does; the steps must then do their work exactly once.
+ * local Dataverse postpones an async delivery after 502/503/504 or no answer
+ * and tries it again, several times with growing waits, as Dataverse's
+ * asynchronous service does; the steps must then do their work exactly once.
  */
 
 let faults: FaultEnvironment;
@@ -89,16 +90,18 @@ describe("async steps while the webhook service is unavailable", () => {
     expect((await asyncRunsOf(BOOKKEEPING)).filter((r) => r.status === "failed")).toEqual([]);
   });
 
-  it("an outage longer than Dataverse's one retry leaves a failed system job, not a lost closure; redelivery then raises the event once", async () => {
+  it("an outage longer than every retry leaves a failed system job, not a lost closure; redelivery then raises the event once", async () => {
     const { engagementId } = await readyToClose();
     const before = faults.deliveries.length;
-    failFirst(AFTER_CLOSURE, 2, { status: 503 });
+    failFirst(AFTER_CLOSURE, 5, { status: 503 });
 
     expect((await close(faults.env, engagementId)).status).toBe(204);
     await faults.idle();
     expect(await closureEvents(faults.env, engagementId)).toHaveLength(0);
     const jobs = await faults.env.request("GET", `asyncoperations?$select=name,statecode,statuscode,retrycount&$filter=statuscode eq 31`);
-    expect((jobs.json.value ?? []).some((j) => AFTER_CLOSURE.includes(String(j.name)) && j.retrycount === 1)).toBe(true);
+    // The first attempt and four retries, each postponed longer than the one before.
+    expect((jobs.json.value ?? []).some((j) => AFTER_CLOSURE.includes(String(j.name)) && j.retrycount === 4)).toBe(true);
+    expect(faults.deliveries.slice(before).filter((d) => AFTER_CLOSURE.includes(d.step)).map((d) => d.status)).toEqual([503, 503, 503, 503, 503]);
 
     // The service is back: the delivery arrives again (an administrator's resubmission, or a duplicate), twice.
     const missed = faults.deliveries.slice(before).find((d) => AFTER_CLOSURE.includes(d.step));

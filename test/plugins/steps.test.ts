@@ -394,8 +394,9 @@ describe("6 after closure", () => {
     expect(h.dataverse.actions).toEqual([
       {
         name: CLOSURE_EVENT,
+        // Closed on is the closure's own time (the operation), not when the step ran.
         body: {
-          EngagementId: ids.engagement, ContactId: ids.contact, ClosureReason: ClosureReasonValues.goalsMet, ClosedOn: NOW.toISOString(), SessionsAttended: 6,
+          EngagementId: ids.engagement, ContactId: ids.contact, ClosureReason: ClosureReasonValues.goalsMet, ClosedOn: closedAt.toISOString(), SessionsAttended: 6,
           ConnectionsMade: 1, ConnectionsAttended: 1,
         },
       },
@@ -405,14 +406,19 @@ describe("6 after closure", () => {
     expect(h.graph.sent[0].html).toContain("Alex Example");
     // The message back names the support arranged from the connections.
     expect(h.graph.sent[0].html).toContain("Riverside Walking Group (Physical activity): went from 2026-01-27");
-    expect(engagementRow()).toMatchObject({ sprx_closedon: NOW.toISOString(), sprx_closureeventon: NOW.toISOString(), sprx_referrernotifiedon: NOW.toISOString() });
+    expect(engagementRow()).toMatchObject({ sprx_closedon: closedAt.toISOString(), sprx_closureeventon: NOW.toISOString(), sprx_referrernotifiedon: NOW.toISOString() });
     // Both claims were conditional on the row's etag.
     const claims = patches("sprx_engagements(").filter((p) => p.headers["if-match"] !== "*");
     expect(claims).toHaveLength(2);
   });
 
-  it("stands down when another delivery changed the row first (412 on the claim)", async () => {
-    h.dataverse.fail((r) => r.method === "PATCH" && r.headers["if-match"] !== "*", 1, 412);
+  it("stands down when another delivery claimed the row first (412 on the claim)", async () => {
+    h.dataverse.fail((r) => {
+      const claiming = r.method === "PATCH" && r.headers["if-match"] !== "*";
+      // The other delivery's claim landed just before this one's.
+      if (claiming) engagementRow().sprx_closureeventon = closedAt.toISOString();
+      return claiming;
+    }, 1, 412);
     expect((await afterClosure()).status).toBe(200);
     expect(h.dataverse.actions).toEqual([]);
     expect(h.graph.sent).toEqual([]);
@@ -428,10 +434,11 @@ describe("6 after closure", () => {
     expect(h.graph.sent).toHaveLength(1);
   });
 
-  it("releases the event claim when raising the event fails, so the retry raises it", async () => {
-    h.dataverse.fail((r) => r.path.startsWith(CLOSURE_EVENT), 5, 503);
+  it("commits neither the event nor its stamp when raising the event fails (one change set), so the retry raises it", async () => {
+    h.dataverse.fail((r) => r.path.startsWith(CLOSURE_EVENT), 1, 503);
     expect((await afterClosure()).status).toBe(503);
-    expect(engagementRow().sprx_closureeventon).toBeNull();
+    expect(engagementRow().sprx_closureeventon ?? null).toBeNull();
+    expect(h.dataverse.actions).toHaveLength(0);
     expect((await afterClosure()).status).toBe(200);
     expect(h.dataverse.actions).toHaveLength(1);
   });
@@ -441,6 +448,35 @@ describe("6 after closure", () => {
     await afterClosure();
     expect(h.dataverse.actions).toHaveLength(1);
     expect(h.graph.sent).toEqual([]);
+  });
+
+  it("claims again when only an unrelated write (a rollup) changed the row first", async () => {
+    h.dataverse.fail((r) => r.method === "PATCH" && r.headers["if-match"] !== "*", 1, 412);
+    expect((await afterClosure()).status).toBe(200);
+    expect(h.dataverse.actions).toHaveLength(1);
+    expect(h.graph.sent).toHaveLength(1);
+  });
+
+  it("takes over an email claim left pending by a delivery that died half-way, and sends it once", async () => {
+    // A delivery claimed the email (stamped with the closure's own second) and was killed before sending it.
+    Object.assign(engagementRow(), { sprx_referrernotifiedon: closedAt.toISOString() });
+    expect((await afterClosure()).status).toBe(200);
+    expect((await afterClosure()).status).toBe(200);
+    expect(h.dataverse.actions).toHaveLength(1);
+    expect(h.graph.sent).toHaveLength(1);
+  });
+
+  it("raises nothing for a closing update sent again hours later to a row already closed", async () => {
+    await afterClosure();
+    const resent = await h.deliver({
+      message: "Update", table: "sprx_engagement", id: ids.engagement, stage: 40, mode: 1,
+      target: { statecode: option(1) }, preImage: { statecode: option(1) }, postImage: { statecode: option(1) },
+      operationCreatedOn: new Date(closedAt.getTime() + 5 * 3600_000),
+      stepName: stepName("afterClosure", "Update", "sprx_engagement"),
+    });
+    expect(resent.status).toBe(200);
+    expect(h.dataverse.actions).toHaveLength(1);
+    expect(h.graph.sent).toHaveLength(1);
   });
 
   it("raises the event again for a later closure after a reopen", async () => {

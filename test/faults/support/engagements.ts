@@ -52,3 +52,20 @@ export function bookSession(env: Requester, engagementId: string, offsetDays: nu
     "regardingobjectid_sprx_engagement_appointment@odata.bind": `/sprx_engagements(${engagementId})`,
   });
 }
+
+/** Waits until the local Dataverse has no async work left (a step's writes can queue more). */
+export async function settle(env: Requester): Promise<void> {
+  for (let i = 0; i < 5; i++) await env.request("GET", "/_emulator/idle");
+}
+
+/** An engagement closed through the Web API, its async work done. */
+export async function closedEngagement(env: Requester, extra: Record<string, unknown> = {}): Promise<string> {
+  const { engagementId } = await newEngagement(env, extra);
+  await settle(env);
+  await prepareClosure(env, engagementId);
+  await settle(env);
+  const closed = await close(env, engagementId);
+  if (closed.status !== 204) throw new Error(`Closing an engagement failed: ${closed.status}`);
+  await settle(env);
+  return engagementId;
+}

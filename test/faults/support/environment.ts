@@ -2,6 +2,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createWebhookServer } from "../../../plugins/host/nodeServer";
 import { main as registerMain } from "../../../plugins/register";
+import type { GraphMail, OutgoingMail } from "../../../plugins/graph/graphMail";
 import { jsonLogger, readSettings, serviceOptions } from "../../../plugins/service";
 import { startTestDataverse, type TestEnvironment } from "../../emulator/support/localDataverse";
 
@@ -31,6 +32,8 @@ export interface FaultEnvironment {
   readonly env: TestEnvironment;
   readonly deliveries: GatedDelivery[];
   readonly serviceLog: string[];
+  /** Mail the service sent, when no Graph stand-in was given (a recording double in its place). */
+  readonly mail: OutgoingMail[];
   /** Decides each delivery; forward everything unless told otherwise. */
   gate: (step: string, mode: number) => GateDecision;
   /** Waits until no async step is queued or running. */
@@ -59,14 +62,40 @@ async function closeServer(server: http.Server): Promise<void> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
-export async function startFaultEnvironment(options: { asyncRetryDelayMs?: number; graph?: { url: string; sender: string } } = {}): Promise<FaultEnvironment> {
-  const env = await startTestDataverse({ asyncRetryDelayMs: options.asyncRetryDelayMs ?? 50 });
+export interface FaultOptions {
+  readonly asyncRetryDelayMs?: number;
+  readonly graph?: { url: string; sender: string };
+  /** A test clock for both the local Dataverse (OperationCreatedOn) and the webhook service. */
+  readonly clock?: () => Date;
+}
+
+/** Records what the service would send through Microsoft Graph. */
+function recordingGraph(sent: OutgoingMail[]): GraphMail {
+  return {
+    sendMail: (message) => {
+      sent.push(message);
+      return Promise.resolve();
+    },
+    getSchedule: () => Promise.resolve([]),
+  };
+}
+
+export async function startFaultEnvironment(options: FaultOptions = {}): Promise<FaultEnvironment> {
+  const env = await startTestDataverse({ asyncRetryDelayMs: options.asyncRetryDelayMs ?? 50, ...(options.clock ? { now: options.clock } : {}) });
   const serviceLog: string[] = [];
   const settings = readSettings({
     SPRX_WEBHOOK_KEY: KEY, SPRX_DATAVERSE_URL: env.dataverse.url(), SPRX_DATAVERSE_AUTH: "none", PLUGIN_PORT: "0",
     ...(options.graph ? { SPRX_GRAPH_BASE_URL: options.graph.url, SPRX_GRAPH_SENDER: options.graph.sender } : {}),
   });
-  const service = createWebhookServer(serviceOptions(settings, {}, jsonLogger((line) => serviceLog.push(line))));
+  const mail: OutgoingMail[] = [];
+  const wired = serviceOptions(settings, {}, jsonLogger((line) => serviceLog.push(line)));
+  const service = createWebhookServer({
+    ...wired,
+    stepServices: (correlationId) => {
+      const services = wired.stepServices(correlationId);
+      return { ...services, graph: options.graph ? services.graph : recordingGraph(mail), clock: options.clock ?? services.clock };
+    },
+  });
   const servicePort = await listen(service);
 
   const deliveries: GatedDelivery[] = [];
@@ -80,6 +109,7 @@ export async function startFaultEnvironment(options: { asyncRetryDelayMs?: numbe
     env,
     deliveries,
     serviceLog,
+    mail,
     gate: () => "forward",
     idle: async () => {
       // A step's own writes can queue further async steps: wait until the queue stays empty.

@@ -238,6 +238,36 @@ export async function startFakeDataverse(): Promise<FakeDataverse> {
     return { rows: found.slice(skip, skip + size).map((row) => shape(set, row, options)), more: skip + size < found.length };
   };
 
+  /**
+   * `$batch` with change sets: each operation is sent to this fake itself, in
+   * order; the first failure restores the rows and actions as they were
+   * before the change set (all or nothing) and is the change set's answer.
+   */
+  const runChangeSets = async (text: string, origin: string): Promise<string> => {
+    const parts: string[] = [];
+    const snapshot = new Map([...tables].map(([set, rows]) => [set, new Map([...rows].map(([id, row]) => [id, structuredClone(row)]))]));
+    const actionCount = actions.length;
+    for (const operation of text.split(/--changeset_[^\r\n-]+(?:--)?\r?\n?/).filter((p) => p.includes("application/http"))) {
+      const [, head = "", payload = ""] = /^[\s\S]*?\r?\n\r?\n([\s\S]*?)\r?\n\r?\n([\s\S]*)$/.exec(operation) ?? [];
+      const [requestLine, ...headerLines] = head.split(/\r?\n/);
+      const [method, target] = requestLine.split(" ");
+      const headers = Object.fromEntries(headerLines.map((line) => [line.slice(0, line.indexOf(":")).trim(), line.slice(line.indexOf(":") + 1).trim()]));
+      const response = await fetch(new URL(target, origin), { method, headers, body: payload.trim() || undefined });
+      const answer = await response.text();
+      if (response.status >= 400) {
+        // Undo what the earlier operations of the change set did (a failure of the first one changed nothing).
+        if (parts.length > 0) {
+          tables.clear();
+          for (const [set, rows] of snapshot) tables.set(set, rows);
+          actions.length = actionCount;
+        }
+        return `--batchresponse_fake\r\nContent-Type: application/http\r\n\r\nHTTP/1.1 ${response.status} Failed\r\nContent-Type: application/json\r\n\r\n${answer}\r\n--batchresponse_fake--\r\n`;
+      }
+      parts.push(`HTTP/1.1 ${response.status} OK`);
+    }
+    return `--batchresponse_fake\r\n${parts.join("\r\n")}\r\n--batchresponse_fake--\r\n`;
+  };
+
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -245,6 +275,13 @@ export async function startFakeDataverse(): Promise<FakeDataverse> {
       const url = new URL(req.url ?? "/", "http://localhost");
       const relative = decodeURIComponent(url.pathname.replace(/^\/api\/data\/v9\.2\//, "")) + decodeURIComponent(url.search);
       const text = Buffer.concat(chunks).toString("utf8");
+      if (req.method === "POST" && url.pathname.endsWith("/$batch")) {
+        void runChangeSets(text, `http://${req.headers.host}`).then((answer) => {
+          res.writeHead(200, { "Content-Type": "multipart/mixed; boundary=batchresponse_fake", "OData-Version": "4.0" });
+          res.end(answer);
+        });
+        return;
+      }
       const body = text ? (JSON.parse(text) as Row) : undefined;
       const headers = {
         "if-match": req.headers["if-match"],
