@@ -8,6 +8,7 @@ import { DataverseFault, faults } from "./service/faults";
 import { runBatch } from "./webapi/batch";
 import { API_ROOT, type ApiRequest, type ApiResponse, WebApi, faultResponse } from "./webapi/webApi";
 import { ensureFoundation, FOUNDATION } from "./seed/foundation";
+import { installSolutionViews } from "./metadata/solutionViews";
 import { renderShell, type ShellContext } from "./shell/routes";
 import { MAX_HEADER_BYTES, admit, answerClientError, readBody } from "./guard";
 
@@ -32,6 +33,12 @@ export interface LocalDataverseOptions {
   readonly sentMail?: () => readonly unknown[];
   /** Controls built into out/controls, for the contact page. */
   readonly controlsDirectory?: string;
+  /**
+   * False while the environment is still being set up (`npm start` registers
+   * its plug-in steps first): the public server then answers 503 with
+   * Retry-After and serves nothing. The set-up talks to `listener` instead.
+   */
+  readonly ready?: boolean;
 }
 
 export interface LocalDataverse {
@@ -40,6 +47,10 @@ export interface LocalDataverse {
   readonly pipeline: Pipeline;
   readonly service: OrganizationService;
   readonly api: WebApi;
+  /** The request handler without the readiness gate, for the environment's own set-up. */
+  readonly listener: http.RequestListener;
+  /** Opens the public server to requests (see LocalDataverseOptions.ready). */
+  markReady(): void;
   /** http://127.0.0.1:<port>/ once listening. */
   url(): string;
   reset(): Promise<void>;
@@ -58,11 +69,28 @@ function send(response: http.ServerResponse, result: ApiResponse): void {
   response.end(result.body);
 }
 
+/** The plug-in registration tables `npm run register` writes: a reset keeps them. */
+export const REGISTRATION_TABLES: ReadonlySet<string> = new Set(["serviceendpoint", "sdkmessageprocessingstep", "sdkmessageprocessingstepimage"]);
+
+/**
+ * Not ready yet: 503 with Retry-After, which Dataverse clients already honour
+ * as "wait this many seconds and send it again"
+ * (https://learn.microsoft.com/power-apps/developer/data-platform/api-limits#retry-operations).
+ */
+function notReady(): ApiResponse {
+  return {
+    status: 503,
+    headers: { "Content-Type": "application/json; charset=utf-8", "OData-Version": "4.0", "Retry-After": "1" },
+    body: JSON.stringify({ error: { code: "0x80040216", message: "The local Dataverse is still starting (registering its plug-in steps); try again shortly." } }),
+  };
+}
+
 export function createLocalDataverse(options: LocalDataverseOptions = {}): LocalDataverse {
   const metadata = loadMetadata();
   const store = new Store(metadata, options.databaseFile ?? ":memory:");
   const now = options.now ?? (() => new Date());
   ensureFoundation(store);
+  installSolutionViews(store);
   if (options.seed && store.isEmpty("contact")) store.atomically(() => options.seed?.(store, now()));
 
   const service = new OrganizationService(store, metadata, { id: FOUNDATION.organizationId, name: "sprxlocal", businessUnitId: FOUNDATION.businessUnitId });
@@ -88,19 +116,21 @@ export function createLocalDataverse(options: LocalDataverseOptions = {}): Local
     defaultUserId: () => FOUNDATION.adminUserId,
   });
 
+  // A reset leaves the environment as a fresh start would: demo data reseeded, plug-in step registrations kept.
   const reset = async (): Promise<void> => {
     await pipeline.whenIdle();
     await service.withWriteLock(() => {
-      store.clear();
+      store.clear(REGISTRATION_TABLES);
       ensureFoundation(store);
+      installSolutionViews(store);
       if (options.seed) store.atomically(() => options.seed?.(store, now()));
     });
   };
 
   const shell: ShellContext = { store, api, pipeline, now, sentMail: options.sentMail ?? (() => []), controlsDirectory: options.controlsDirectory, reset };
 
-  // A 32 KB URL must reach the guard; Node's default header limit (16 KB) would answer an empty 431 first.
-  const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (request, response) => {
+  let ready = options.ready ?? true;
+  const listener: http.RequestListener = (request, response) => {
     void (async () => {
       try {
         const refused = admit(request, API_ROOT);
@@ -128,6 +158,15 @@ export function createLocalDataverse(options: LocalDataverseOptions = {}): Local
         send(response, faultResponse(error));
       }
     })();
+  };
+  // A 32 KB URL must reach the guard; Node's default header limit (16 KB) would answer an empty 431 first.
+  const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (request, response) => {
+    if (ready) {
+      listener(request, response);
+      return;
+    }
+    request.resume();
+    send(response, notReady());
   });
 
   server.on("clientError", answerClientError);
@@ -138,6 +177,10 @@ export function createLocalDataverse(options: LocalDataverseOptions = {}): Local
     pipeline,
     service,
     api,
+    listener,
+    markReady: () => {
+      ready = true;
+    },
     url,
     reset,
     async close() {

@@ -1,3 +1,5 @@
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -51,6 +53,23 @@ function webhookKey(dataDirectory: string, given: string | undefined): string {
   return key;
 }
 
+/** Registration talks to the local Dataverse on a private loopback port, while the public one still answers 503. */
+async function registerPrivately(dataverse: LocalDataverse, webhookUrl: string, key: string, print: (line: string) => void): Promise<number> {
+  const setup = http.createServer(dataverse.listener);
+  await new Promise<void>((resolve, reject) => {
+    setup.once("error", reject);
+    setup.listen(0, "127.0.0.1", resolve);
+  });
+  try {
+    const setupUrl = `http://127.0.0.1:${(setup.address() as AddressInfo).port}/`;
+    return await register(["--url", setupUrl, "--webhook", webhookUrl], { SPRX_WEBHOOK_KEY: key, SPRX_DATAVERSE_AUTH: "none" }, (line) => print(`[register] ${line}`));
+  } finally {
+    const closed = new Promise<void>((resolve) => setup.close(() => resolve()));
+    setup.closeAllConnections();
+    await closed;
+  }
+}
+
 export async function startLocalEnvironment(options: LocalEnvironmentOptions): Promise<LocalEnvironment> {
   fs.mkdirSync(options.dataDirectory, { recursive: true });
   const key = webhookKey(options.dataDirectory, options.webhookKey);
@@ -61,6 +80,8 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
     sentMail: () => graph.received,
     controlsDirectory: path.join(REPO_ROOT, "out/controls"),
     asyncRetryDelayMs: options.asyncRetryDelayMs,
+    // Answers 503 + Retry-After until the steps are registered: no write may skip the rules.
+    ready: false,
   });
   let webhook: SupervisedWebhook | undefined;
   try {
@@ -85,8 +106,9 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
       options.print,
     );
     const webhookUrl = `http://127.0.0.1:${webhook.port}/api/dataverse-webhook`;
-    const code = await register(["--url", url, "--webhook", webhookUrl], { SPRX_WEBHOOK_KEY: key, SPRX_DATAVERSE_AUTH: "none" }, (line) => options.print(`[register] ${line}`));
+    const code = await registerPrivately(dataverse, webhookUrl, key, options.print);
     if (code !== 0) throw new Error("Registering the webhook steps failed");
+    dataverse.markReady();
     const supervised = webhook;
     let stopped: Promise<void> | undefined;
     return {

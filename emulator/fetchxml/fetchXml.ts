@@ -40,6 +40,13 @@ export interface FetchResult {
   readonly rows: Record<string, unknown>[];
   readonly moreRecords: boolean;
   readonly totalRecordCount?: number;
+  /** The page this result is (1-based). */
+  readonly page: number;
+  /**
+   * Dataverse's paging cookie for this page, `<cookie page="n"><id last=… first=…/></cookie>`,
+   * when more records follow; paging is by page number here, and a cookie sent back is accepted.
+   */
+  readonly pagingCookie?: string;
   toJson(row: Record<string, unknown>, annotations: AnnotationChoice): Record<string, unknown>;
 }
 
@@ -67,6 +74,15 @@ function alias(node: XmlNode): string | undefined {
   if (value !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,99}$/.test(value)) throw new QueryError(`The alias '${value}' is not valid: use letters, digits and underscores.`, "0x80041103");
   return value;
 }
+/** Every condition operator FetchXML documents (https://learn.microsoft.com/power-apps/developer/data-platform/fetchxml/reference/operators). */
+const DOCUMENTED_OPERATORS: ReadonlySet<string> = new Set([
+  "above", "contain-values", "eq-or-above", "eq-or-under", "eq-userlanguage", "eq-useroruserhierarchy", "eq-useroruserhierarchyandteams",
+  "in-fiscal-period", "in-fiscal-period-and-year", "in-fiscal-year", "in-or-after-fiscal-period-and-year", "in-or-before-fiscal-period-and-year",
+  "last-fiscal-period", "last-fiscal-year", "last-month", "last-seven-days", "last-week", "last-x-fiscal-periods", "last-x-fiscal-years",
+  "last-x-hours", "last-x-years", "last-year", "next-fiscal-period", "next-fiscal-year", "next-month", "next-seven-days", "next-week",
+  "next-x-fiscal-periods", "next-x-fiscal-years", "next-x-hours", "next-x-years", "next-year", "not-contain-values", "not-under",
+  "olderthan-x-hours", "olderthan-x-minutes", "olderthan-x-years", "under",
+]);
 const COMPARE: Record<string, "eq" | "ne" | "gt" | "ge" | "lt" | "le"> = { eq: "eq", ne: "ne", neq: "ne", gt: "gt", ge: "ge", lt: "lt", le: "le" };
 
 export function runFetchXml(store: Store, xml: string, context: FetchContext): FetchResult {
@@ -121,8 +137,19 @@ export function runFetchXml(store: Store, xml: string, context: FetchContext): F
         return { kind: "compare", op: "eq", column: col, value: context.businessUnitId };
       case "ne-businessid":
         return { kind: "compare", op: "ne", column: col, value: context.businessUnitId };
+      case "between": case "not-between": {
+        if (values.length !== 2) throw new QueryError(`The '${operator}' operator takes exactly two <value> elements.`, "0x80041103");
+        const [low, high] = values.map((v) => coerceForColumn(col.attribute, v));
+        const inside: Condition = { kind: "and", items: [{ kind: "compare", op: "ge", column: col, value: low }, { kind: "compare", op: "le", column: col, value: high }] };
+        return operator === "between" ? inside : { kind: "or", items: [{ kind: "null", column: col, negate: false }, { kind: "not", item: inside }] };
+      }
+      case "eq-userteams":
+        return { kind: "compare", op: "eq", column: col, value: context.userId };
       default:
         if ((DATE_OPERATORS as readonly string[]).includes(operator)) return { kind: "date", column: col, op: operator as DateOperator, value };
+        // Operators Dataverse documents but the local Dataverse does not evaluate: say so, never a silently different result.
+        // https://learn.microsoft.com/power-apps/developer/data-platform/fetchxml/reference/operators
+        if (DOCUMENTED_OPERATORS.has(operator)) throw faults.notSupportedLocally(`the FetchXML condition operator '${operator}'`);
         throw new QueryError(`The condition operator '${operator}' is not valid or not supported.`, "0x80041103");
     }
   };
@@ -158,7 +185,10 @@ export function runFetchXml(store: Store, xml: string, context: FetchContext): F
       const from = column(child, attr(link, "from") ?? "");
       const to = column(source, attr(link, "to") ?? "");
       const type = attr(link, "link-type") ?? "inner";
-      if (type !== "inner" && type !== "outer") throw new QueryError(`The link-type '${type}' is not supported.`, "0x80041103");
+      if (type !== "inner" && type !== "outer") {
+        if (["any", "not any", "all", "not all", "exists", "in", "matchfirstrowusingcrossapply"].includes(type)) throw faults.notSupportedLocally(`the FetchXML link-type '${type}'`);
+        throw new QueryError(`The link-type '${type}' is not valid.`, "0x80041103");
+      }
       const linkFilters = children(link, "filter").map((f) => filter(child, f));
       let on = `${quoteIdentifier(child.alias)}.${quoteIdentifier(from.attribute.logicalName)} = ${quoteIdentifier(source.alias)}.${quoteIdentifier(to.attribute.logicalName)}`;
       if (type === "outer" && linkFilters.length) on += ` AND ${conditionToSql({ kind: "and", items: linkFilters }, joinParams, context.dates)}`;
@@ -203,11 +233,18 @@ export function runFetchXml(store: Store, xml: string, context: FetchContext): F
     ? Number(store.select(`SELECT COUNT(*) AS n ${from}${whereSql}`, [...joinParams, ...params])[0]?.n ?? 0)
     : undefined;
 
+  const braced = (value: unknown) => `{${asText(value).toUpperCase()}}`;
+  const idKey = `t0__${entity.primaryIdAttribute}`;
+  const pagingCookie = moreRecords && rows.length > 0
+    ? `<cookie page="${page}"><${entity.primaryIdAttribute} last="${braced(rows[rows.length - 1][idKey])}" first="${braced(rows[0][idKey])}" /></cookie>`
+    : undefined;
   return {
     entity,
     rows,
     moreRecords,
     totalRecordCount,
+    page,
+    pagingCookie,
     toJson(row, annotations) {
       const out: Record<string, unknown> = {};
       for (const s of sources) {
@@ -267,6 +304,7 @@ function runAggregate(store: Store, input: AggregateInput): FetchResult {
     entity: input.entity,
     rows,
     moreRecords: false,
+    page: 1,
     toJson(row, annotations) {
       const out: Record<string, unknown> = {};
       for (const o of outputs) {

@@ -58,6 +58,8 @@ export interface EntityMetadata {
   readonly statusByState?: ReadonlyMap<number, readonly number[]>;
   readonly autoNumber?: { readonly attribute: string; readonly prefix: string; readonly digits: number };
   readonly isActivity?: boolean;
+  /** Alternate keys: rows are unique on these columns, and a URL can name a row by them. */
+  readonly keys?: readonly { readonly name: string; readonly columns: readonly string[] }[];
 }
 
 export class Metadata {
@@ -223,6 +225,7 @@ function solutionEntity(table: TableDeclaration, choiceByName: ReadonlyMap<strin
     statusByState: statusByState(table),
     autoNumber: table.primaryName ? parseAutoNumber(table.primaryName.logicalName, table.primaryName.autoNumberFormat) : undefined,
     isActivity,
+    keys: (table.keys ?? []).map((k) => ({ name: k.name, columns: k.columns })),
   };
 }
 

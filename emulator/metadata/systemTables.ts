@@ -208,6 +208,28 @@ export const SYSTEM_TABLES: readonly EntityMetadata[] = [
     },
     navigations: [{ name: "sdkmessageprocessingstepid", lookup: "sdkmessageprocessingstepid", target: "sdkmessageprocessingstep" }],
   }),
+  // Views: savedquery (system views, from the solutions installed) and userquery (a user's saved views).
+  table({
+    logicalName: "savedquery",
+    entitySetName: "savedqueries",
+    primaryIdAttribute: "savedqueryid",
+    primaryNameAttribute: "name",
+    columns: {
+      ...AUDIT,
+      name: text(200), description: memo, returnedtypecode: text(100), fetchxml: memo, layoutxml: memo,
+      querytype: int, isdefault: yesNo(), statecode: ACTIVE_INACTIVE, statuscode: ACTIVE_INACTIVE_STATUS,
+    },
+    states: true,
+  }),
+  table({
+    logicalName: "userquery",
+    entitySetName: "userqueries",
+    primaryIdAttribute: "userqueryid",
+    primaryNameAttribute: "name",
+    columns: { ...OWNED, name: text(200), description: memo, returnedtypecode: text(100), fetchxml: memo, layoutxml: memo, querytype: int },
+    navigations: ownerNavigations,
+    states: true,
+  }),
   table({
     logicalName: "asyncoperation",
     entitySetName: "asyncoperations",

@@ -37,22 +37,88 @@ export interface CollectionQuery {
 }
 
 const ALIAS = "t0";
+/** `@odata.count` and `/$count` stop at 5,000, as Dataverse's do. */
+export const COUNT_LIMIT = 5000;
 const KNOWN_OPTIONS = new Set(["$select", "$filter", "$orderby", "$top", "$count", "$expand", "$skiptoken", "fetchXml", "savedQuery", "userQuery"]);
 
 /** The attribute a query names: a column, or a lookup as `_x_value`. */
-export function resolveProperty(entity: EntityMetadata, name: string): ColumnRef {
+export function resolveProperty(entity: EntityMetadata, name: string, alias = ALIAS): ColumnRef {
   const lookup = lookupFromValueName(name);
   if (lookup) {
     const attribute = entity.attributes.get(lookup);
-    if (attribute?.kind === "lookup") return { alias: ALIAS, attribute };
+    if (attribute?.kind === "lookup") return { alias, attribute };
   }
   const attribute = entity.attributes.get(name);
   if (!attribute || attribute.kind === "lookup") throw faults.unknownProperty(name, entity.logicalName);
-  return { alias: ALIAS, attribute };
+  return { alias, attribute };
 }
 
-function scope(entity: EntityMetadata): FilterScope {
-  return { column: (property) => resolveProperty(entity, property) };
+/** Who is asking: EqualUserId and the like compare with it. */
+export interface QueryCaller {
+  readonly userId: string;
+  readonly businessUnitId: string;
+}
+
+/**
+ * The names a `$filter` can use on a table: its columns, and through its
+ * navigation properties the related tables' columns, each related table in a
+ * subquery with its own alias (s1, s2, …).
+ */
+export function filterScope(metadata: Metadata, entity: EntityMetadata, caller?: QueryCaller, alias = ALIAS, counter = { n: 0 }): FilterScope {
+  return {
+    caller,
+    column: (property) => resolveProperty(entity, property, alias),
+    related: (navigation) => {
+      const single = entity.lookupNavigations.get(navigation);
+      const lookup = single ? entity.attributes.get(single.lookup) : undefined;
+      const target = single ? metadata.entity(single.target) : undefined;
+      if (single && lookup && target) {
+        const inner = `s${++counter.n}`;
+        return {
+          kind: "single",
+          scope: filterScope(metadata, target, caller, inner, counter),
+          link: (where, negate) => ({ kind: "in-select", column: { alias, attribute: lookup }, table: target.logicalName, alias: inner, select: target.primaryIdAttribute, where, negate }),
+        };
+      }
+      const collection = entity.collectionNavigations.get(navigation);
+      const child = collection ? metadata.entity(collection.referencingTable) : undefined;
+      const id = entity.attributes.get(entity.primaryIdAttribute);
+      if (collection && child && id) {
+        const inner = `s${++counter.n}`;
+        return {
+          kind: "collection",
+          scope: filterScope(metadata, child, caller, inner, counter),
+          link: (where, negate) => ({ kind: "in-select", column: { alias, attribute: id }, table: child.logicalName, alias: inner, select: collection.lookup, where, negate }),
+        };
+      }
+      return undefined;
+    },
+  };
+}
+
+/**
+ * Parameter aliases: `$filter=lastname eq @p1&@p1='Smith'` — each `@name`
+ * outside a string literal is replaced by the alias's value (a literal or a
+ * property name), https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/filter-rows#use-parameter-aliases-with-filter-conditions
+ */
+export function withParameterAliases(text: string, options: ReadonlyMap<string, string>): string {
+  if (!text.includes("@")) return text;
+  let out = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === "'") quoted = !quoted;
+    const match = !quoted && ch === "@" ? /^@([A-Za-z_][A-Za-z0-9_]*)/.exec(text.slice(i)) : null;
+    if (!match) {
+      out += ch;
+      continue;
+    }
+    const value = options.get(`@${match[1]}`);
+    if (value === undefined) throw new QueryError(`The parameter alias '@${match[1]}' has no value in the query string.`);
+    out += value;
+    i += match[0].length - 1;
+  }
+  return out;
 }
 
 /** Splits on a separator that is not inside parentheses or a quoted string. */
@@ -77,7 +143,7 @@ export function splitTopLevel(text: string, separator: string): string[] {
   return parts.map((p) => p.trim()).filter((p) => p !== "");
 }
 
-export function parseCollectionQuery(metadata: Metadata, entity: EntityMetadata, options: ReadonlyMap<string, string>, nested = false): CollectionQuery {
+export function parseCollectionQuery(metadata: Metadata, entity: EntityMetadata, options: ReadonlyMap<string, string>, depth = 0, caller?: QueryCaller): CollectionQuery {
   for (const key of options.keys()) {
     if (!KNOWN_OPTIONS.has(key) && key.startsWith("$")) throw new QueryError(`The query parameter '${key}' is not supported.`);
   }
@@ -85,9 +151,9 @@ export function parseCollectionQuery(metadata: Metadata, entity: EntityMetadata,
     ? splitTopLevel(options.get("$select") ?? "", ",").map((name) => resolveProperty(entity, name).attribute.logicalName)
     : undefined;
   const filterText = options.get("$filter");
-  const filter = filterText !== undefined ? parseFilter(filterText, scope(entity)) : undefined;
+  const filter = filterText !== undefined ? parseFilter(withParameterAliases(filterText, options), filterScope(metadata, entity, caller)) : undefined;
   const orderBy = options.has("$orderby")
-    ? splitTopLevel(options.get("$orderby") ?? "", ",").map((clause): OrderBy => {
+    ? splitTopLevel(withParameterAliases(options.get("$orderby") ?? "", options), ",").map((clause): OrderBy => {
         const [name, direction, ...rest] = clause.split(/\s+/);
         if (rest.length > 0 || (direction !== undefined && direction !== "asc" && direction !== "desc")) {
           throw new QueryError(`Syntax error in $orderby: '${clause}'.`);
@@ -102,12 +168,12 @@ export function parseCollectionQuery(metadata: Metadata, entity: EntityMetadata,
   }
   const countText = options.get("$count");
   if (countText !== undefined && countText !== "true" && countText !== "false") throw new QueryError("$count must be true or false.");
-  const expand = options.has("$expand") ? parseExpand(metadata, entity, options.get("$expand") ?? "", nested) : [];
+  const expand = options.has("$expand") ? parseExpand(metadata, entity, options.get("$expand") ?? "", depth, caller) : [];
   return { entity, select, filter, orderBy, top, count: countText === "true", expand };
 }
 
-function parseExpand(metadata: Metadata, entity: EntityMetadata, text: string, nested: boolean): Expand[] {
-  if (nested) throw new QueryError("Only one level of $expand is supported.");
+/** `$expand`, nested to any depth, with $select/$filter/$orderby/$top/$expand inside a collection-valued one. */
+function parseExpand(metadata: Metadata, entity: EntityMetadata, text: string, depth: number, caller?: QueryCaller): Expand[] {
   return splitTopLevel(text, ",").map((item) => {
     const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:\((.*)\))?$/s.exec(item);
     if (!match) throw new QueryError(`Syntax error in $expand: '${item}'.`);
@@ -121,14 +187,20 @@ function parseExpand(metadata: Metadata, entity: EntityMetadata, text: string, n
     const single = entity.lookupNavigations.get(name);
     if (single) {
       const target = metadata.require(single.target);
-      const query = parseCollectionQuery(metadata, target, innerOptions, true);
-      if (query.filter || query.orderBy.length || query.top !== undefined) throw new QueryError(`Only $select is allowed when expanding the single-valued '${name}'.`);
+      const query = parseCollectionQuery(metadata, target, innerOptions, depth + 1, caller);
+      if (query.filter || query.orderBy.length || query.top !== undefined) throw new QueryError(`Only $select and $expand are allowed when expanding the single-valued '${name}'.`);
       return { name, kind: "single", entity: target, lookup: single.lookup, query };
     }
     const collection = entity.collectionNavigations.get(name);
     if (collection) {
       const child = metadata.require(collection.referencingTable);
-      return { name, kind: "collection", entity: child, lookup: collection.lookup, query: parseCollectionQuery(metadata, child, innerOptions, true) };
+      const query = parseCollectionQuery(metadata, child, innerOptions, depth + 1, caller);
+      // Dataverse: "$orderby and $top not supported" in multi-level $expand with collection-valued navigation properties,
+      // https://learn.microsoft.com/power-apps/developer/data-platform/webapi/multi-level-expand
+      if ((depth > 0 || query.expand.length > 0) && (query.orderBy.length > 0 || query.top !== undefined)) {
+        throw new QueryError(`$orderby and $top are not supported inside '${name}' in a multi-level $expand with collection-valued navigation properties.`);
+      }
+      return { name, kind: "collection", entity: child, lookup: collection.lookup, query };
     }
     throw faults.unknownProperty(name, entity.logicalName);
   });
@@ -136,7 +208,10 @@ function parseExpand(metadata: Metadata, entity: EntityMetadata, text: string, n
 
 export interface Page {
   readonly rows: Row[];
+  /** `$count=true`: the rows matching, up to Dataverse's limit of 5,000. */
   readonly total?: number;
+  /** The same without the limit, for `totalrecordcountlimitexceeded`. */
+  readonly matching?: number;
   readonly more: boolean;
 }
 
@@ -152,9 +227,12 @@ export function runCollectionQuery(store: Store, query: CollectionQuery, dates: 
   const more = rows.length > limit && (query.top === undefined || page.skip + limit < query.top);
   const decoded = rows.slice(0, Math.max(limit, 0)).map((r) => store.decode(query.entity, r));
   let total: number | undefined;
+  let matching: number | undefined;
   if (query.count) {
     const counted = store.select(`SELECT COUNT(*) AS n FROM ${table}${where}`, params)[0];
-    total = Math.min(Number(counted?.n ?? 0), query.top ?? Number.MAX_SAFE_INTEGER);
+    matching = Math.min(Number(counted?.n ?? 0), query.top ?? Number.MAX_SAFE_INTEGER);
+    // https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/count-rows
+    total = Math.min(matching, COUNT_LIMIT);
   }
-  return { rows: decoded, total, more };
+  return { rows: decoded, total, matching, more };
 }

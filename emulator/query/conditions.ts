@@ -26,7 +26,10 @@ export type Condition =
   | { readonly kind: "like"; readonly column: ColumnRef; readonly pattern: string; readonly negate: boolean }
   | { readonly kind: "in"; readonly column: ColumnRef; readonly values: readonly SqlValue[]; readonly negate: boolean }
   | { readonly kind: "date"; readonly column: ColumnRef; readonly op: DateOperator; readonly value?: string }
-  | { readonly kind: "constant"; readonly value: boolean };
+  | { readonly kind: "constant"; readonly value: boolean }
+  | { readonly kind: "columns"; readonly op: ComparisonOperator; readonly left: ColumnRef; readonly right: ColumnRef }
+  /** `column [NOT] IN (SELECT alias.select FROM table AS alias WHERE where)`: lookup paths and any/all lambdas. */
+  | { readonly kind: "in-select"; readonly column: ColumnRef; readonly table: string; readonly alias: string; readonly select: string; readonly where?: Condition; readonly negate: boolean };
 
 /** A request's query is wrong: answered with a Dataverse-shaped 400. */
 export class QueryError extends Error {
@@ -108,6 +111,15 @@ export function conditionToSql(condition: Condition, params: unknown[], dates: D
       return `NOT (${conditionToSql(condition.item, params, dates)})`;
     case "constant":
       return condition.value ? "1 = 1" : "1 = 0";
+    case "columns": {
+      const collate = TEXT_KINDS.has(condition.left.attribute.kind) ? " COLLATE NOCASE" : "";
+      return `${columnSql(condition.left)} ${SQL_OPERATOR[condition.op]} ${columnSql(condition.right)}${collate}`;
+    }
+    case "in-select": {
+      const selected = `${quoteIdentifier(condition.alias)}.${quoteIdentifier(condition.select)}`;
+      const where = condition.where ? ` AND (${conditionToSql(condition.where, params, dates)})` : "";
+      return `${columnSql(condition.column)} ${condition.negate ? "NOT " : ""}IN (SELECT ${selected} FROM ${quoteIdentifier(condition.table)} AS ${quoteIdentifier(condition.alias)} WHERE ${selected} IS NOT NULL${where})`;
+    }
     case "null":
       return `${columnSql(condition.column)} IS ${condition.negate ? "NOT " : ""}NULL`;
     case "compare": {

@@ -28,6 +28,8 @@ export interface Caller {
   readonly correlationId: string;
   /** Depth of the operation: 1 for a user's request, +1 for each step calling back. */
   readonly depth: number;
+  /** Custom logic the request bypasses (MSCRM.BypassCustomPluginExecution / BypassBusinessLogicExecution). */
+  readonly bypass?: { readonly sync: boolean; readonly async: boolean };
 }
 
 class AsyncLock {
@@ -221,7 +223,9 @@ export class UnitOfWork {
   }
 
   private steps(message: string, entity: EntityMetadata): RegisteredStep[] {
-    return this.service.pipeline?.steps(message, entity.logicalName) ?? [];
+    const all = this.service.pipeline?.steps(message, entity.logicalName) ?? [];
+    const bypass = this.caller.bypass;
+    return bypass ? all.filter((s) => !(s.mode === 0 && bypass.sync) && !(s.mode === 1 && bypass.async)) : all;
   }
 
   private withDefaults(entity: EntityMetadata, target: Row): Row {

@@ -36,6 +36,7 @@ export function rowFromPayload(metadata: Metadata, entity: EntityMetadata, body:
       const target = typeof value === "string" ? parseEntityUrl(value) : undefined;
       const targetEntity = target ? metadata.entityBySet(target.entitySet) : undefined;
       const allowed = entity.attributes.get(nav.lookup)?.targets ?? [nav.target];
+      if (!target && typeof value === "string" && /\([^)]*=[^)]*\)$/.test(value)) throw faults.notSupportedLocally(`an alternate key in '${key}' (bind by the row's id instead)`);
       if (!target || !targetEntity) throw faults.payload(entity.logicalName, `The value of '${key}' must be a URL such as /${metadata.require(nav.target).entitySetName}(<id>).`);
       if (!allowed.includes(targetEntity.logicalName) || (allowed.length > 1 && nav.target !== targetEntity.logicalName && nav.name !== nav.lookup)) {
         throw faults.payload(entity.logicalName, `'${navigation}' cannot point to a ${targetEntity.logicalName} record.`);

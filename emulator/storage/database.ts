@@ -116,6 +116,14 @@ export class Store {
         if (attribute.kind === "lookup") columns.push(`${quoteIdentifier(lookupTypeColumn(attribute.logicalName))} TEXT`);
       }
       this.db.exec(`CREATE TABLE IF NOT EXISTS ${quoteIdentifier(entity.logicalName)} (${columns.join(", ")})`);
+      for (const key of entity.keys ?? []) {
+        // An alternate key is unique, as Dataverse enforces it; a database made before the key existed keeps working.
+        try {
+          this.db.exec(`CREATE UNIQUE INDEX IF NOT EXISTS ${quoteIdentifier(`uk_${key.name}`)} ON ${quoteIdentifier(entity.logicalName)} (${key.columns.map(quoteIdentifier).join(", ")})`);
+        } catch (error) {
+          process.stderr.write(`storage.key_not_enforced ${entity.logicalName} ${key.name}: ${(error as Error).message}\n`);
+        }
+      }
       for (const attribute of entity.attributes.values()) {
         if (attribute.kind === "lookup") {
           this.db.exec(
@@ -273,12 +281,13 @@ export class Store {
     return rows.map((r) => ({ id: r.id, name: r.name, raisedOn: r.raisedon, parameters: JSON.parse(r.parameters) as Record<string, unknown>, correlationId: r.correlationid }));
   }
 
-  /** Empties every table (the reset before reseeding). */
-  clear(): void {
+  /** Empties every table but those kept (the reset before reseeding). */
+  clear(keep: ReadonlySet<string> = new Set()): void {
     this.atomically(() => {
-      for (const entity of this.metadata.entities) this.db.exec(`DELETE FROM ${quoteIdentifier(entity.logicalName)}`);
+      for (const entity of this.metadata.entities) if (!keep.has(entity.logicalName)) this.db.exec(`DELETE FROM ${quoteIdentifier(entity.logicalName)}`);
       this.db.exec(`DELETE FROM "_emulator_businessevent"`);
-      this.db.exec(`DELETE FROM "_emulator_sequence"`);
+      // The row version keeps counting, so an etag from before a reset never matches a row after it.
+      this.db.exec(`DELETE FROM "_emulator_sequence" WHERE "name" <> 'version'`);
     });
   }
 

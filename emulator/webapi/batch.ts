@@ -7,7 +7,13 @@ import { API_ROOT, type ApiRequest, type ApiResponse, type WebApi, faultResponse
  * `$batch` (multipart/mixed). Requests outside a change set run one by one;
  * a change set runs as one unit of work, so one failure rolls back all of it
  * and only that failure is answered. Without
- * `Prefer: odata.continue-on-error`, processing stops at the first failure.
+ * `Prefer: odata.continue-on-error`, processing stops at the first failure
+ * and the batch itself answers with that request's status (400 for a bad
+ * request); with it, the batch answers 200 and every part carries its own.
+ * `$n` in a change set's URL or body stands for the row created by Content-ID n;
+ * an undeclared one is a 400.
+ * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/execute-batch-operations-using-web-api#handling-errors
+ * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/execute-batch-operations-using-web-api#reference-uris-in-an-operation
  */
 
 interface Part {
@@ -62,14 +68,21 @@ function parseRequest(part: Part, outer: ApiRequest["headers"]): ApiRequest & { 
 function httpPart(response: ApiResponse, contentId?: string): string {
   const lines = ["Content-Type: application/http", "Content-Transfer-Encoding: binary"];
   if (contentId) lines.push(`Content-ID: ${contentId}`);
-  const statusText: Record<number, string> = { 200: "OK", 201: "Created", 204: "No Content", 400: "Bad Request", 404: "Not Found", 412: "Precondition Failed", 500: "Internal Server Error" };
+  const statusText: Record<number, string> = { 200: "OK", 201: "Created", 204: "No Content", 304: "Not Modified", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 412: "Precondition Failed", 500: "Internal Server Error", 501: "Not Implemented" };
   const head = [`HTTP/1.1 ${response.status} ${statusText[response.status] ?? ""}`.trim(), ...Object.entries(response.headers).map(([k, v]) => `${k}: ${v}`)];
   return `${lines.join("\r\n")}\r\n\r\n${head.join("\r\n")}\r\n\r\n${response.body ?? ""}`;
 }
 
 /** `$1` in a change set's URL or @odata.bind stands for the entity created by Content-ID 1. */
-function resolveReferences(text: string, created: ReadonlyMap<string, string>): string {
-  return text.replace(/\$(\d+)(?=[/"]|$)/g, (whole, id: string) => created.get(id) ?? whole);
+function resolveReferences(text: string, created: ReadonlyMap<string, string>, inUrl: boolean): string {
+  const lookUp = (id: string): string => {
+    const url = created.get(id);
+    if (url === undefined) throw faults.query(`Content-ID Reference: '$${id}' does not exist in the batch context.`);
+    return url;
+  };
+  if (inUrl) return text.replace(/^\$(\d+)(?=[/?]|$)/, (_whole, id: string) => `${API_ROOT}${lookUp(id).slice(1)}`);
+  // Only where a URL belongs: the value of an @odata.bind or @odata.id.
+  return text.replace(/(@odata\.(?:bind|id)"\s*:\s*")\$(\d+)(?=[/"])/g, (_whole, before: string, id: string) => `${before}${lookUp(id)}`);
 }
 
 export async function runBatch(api: WebApi, request: ApiRequest): Promise<ApiResponse> {
@@ -78,9 +91,14 @@ export async function runBatch(api: WebApi, request: ApiRequest): Promise<ApiRes
   const count = batchRequestCount(request.body);
   if (count > MAX_BATCH_REQUESTS) throw limitFaults.batchTooLarge(count);
   const continueOnError = /odata\.continue-on-error/i.test(request.headers["prefer"] ?? "");
-  const outer = { prefer: request.headers["prefer"], mscrmcallerid: request.headers["mscrmcallerid"], "x-ms-correlation-request-id": request.headers["x-ms-correlation-request-id"] };
+  const outer = {
+    prefer: request.headers["prefer"], mscrmcallerid: request.headers["mscrmcallerid"], "x-ms-correlation-request-id": request.headers["x-ms-correlation-request-id"],
+    "mscrm.bypasscustompluginexecution": request.headers["mscrm.bypasscustompluginexecution"], "mscrm.bypassbusinesslogicexecution": request.headers["mscrm.bypassbusinesslogicexecution"],
+  };
   const responseBoundary = `batchresponse_${randomUUID()}`;
   const out: string[] = [];
+  /** The first failure when processing stopped at it: the batch answers with its status. */
+  let stoppedAt: number | undefined;
 
   for (const part of splitMultipart(request.body, boundary)) {
     const inner = boundaryOf(part.headers["content-type"]);
@@ -94,7 +112,7 @@ export async function runBatch(api: WebApi, request: ApiRequest): Promise<ApiRes
         await api.service.unit(api.caller(outer), async (unit) => {
           for (const r of requests) {
             if (r.method === "GET") throw faults.query("A change set cannot contain a GET request.");
-            const resolved = { ...r, url: resolveReferences(r.url, created), body: resolveReferences(r.body, created) };
+            const resolved = { ...r, url: resolveReferences(r.url, created, true), body: resolveReferences(r.body, created, false) };
             const response = await api.handle(resolved, unit);
             if (response.status >= 400) {
               failure = { response, contentId: r.contentId };
@@ -110,7 +128,10 @@ export async function runBatch(api: WebApi, request: ApiRequest): Promise<ApiRes
       }
       if (failure) {
         out.push(httpPart(failure.response, failure.contentId));
-        if (!continueOnError) break;
+        if (!continueOnError) {
+          stoppedAt = failure.response.status;
+          break;
+        }
         continue;
       }
       out.push(
@@ -121,13 +142,18 @@ export async function runBatch(api: WebApi, request: ApiRequest): Promise<ApiRes
       continue;
     }
     const single = parseRequest(part, outer);
-    const response = await api.handle(single);
+    const response = single.url.startsWith("$")
+      ? faultResponse(faults.query(`Content-ID Reference: '${single.url.split("/")[0]}' does not exist in the batch context.`))
+      : await api.handle(single);
     out.push(httpPart(response, single.contentId));
-    if (response.status >= 400 && !continueOnError) break;
+    if (response.status >= 400 && !continueOnError) {
+      stoppedAt = response.status;
+      break;
+    }
   }
   return {
-    status: 200,
-    headers: { "Content-Type": `multipart/mixed; boundary=${responseBoundary}` },
+    status: stoppedAt ?? 200,
+    headers: { "Content-Type": `multipart/mixed; boundary=${responseBoundary}`, "OData-Version": "4.0" },
     body: out.map((p) => `--${responseBoundary}\r\n${p}\r\n`).join("") + `--${responseBoundary}--\r\n`,
   };
 }

@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { EntityMetadata } from "../metadata/metadata";
-import { type CollectionQuery, parseCollectionQuery, runCollectionQuery } from "../odata/query";
+import { COUNT_LIMIT, type CollectionQuery, type QueryCaller, parseCollectionQuery, runCollectionQuery } from "../odata/query";
+import { runApply } from "../odata/apply";
 import { QueryError, isGuid } from "../query/conditions";
 import type { DateContext } from "../query/dates";
-import { runFetchXml } from "../fetchxml/fetchXml";
+import { isFetchQuery, runFetchQuery, wantsAnnotation } from "./fetchQuery";
 import type { Pipeline } from "../pipeline/pipeline";
 import { type Row, type Store } from "../storage/database";
 import { DataverseFault, faults } from "../service/faults";
@@ -11,6 +12,19 @@ import { type Caller, OrganizationService, type UnitOfWork } from "../service/or
 import { type AnnotationChoice, annotationsFromPrefer, etagOf, rowFromPayload, rowToJson } from "../service/payload";
 import { CLOSURE_EVENT, recordClosureEvent } from "./customApi";
 import { asText } from "../storage/text";
+import { type KeyText, parsePath } from "./path";
+import { deepCreate, resolveAlternateKeyBinds, resolveKey } from "./resources";
+import { KNOWN_UNSUPPORTED_MESSAGES, bypassOf, refuseUnsupportedHeaders } from "./unsupported";
+import * as extras from "./extras";
+import { METADATA_SETS, metadataResponse } from "../metadata/service";
+
+/** What RetrieveVersion answers: the Web API version this local Dataverse follows. */
+const DATAVERSE_VERSION = "9.2.0.0";
+
+/** Names a key in an error: the id, or an alternate key's column names only (its values may be personal). */
+function keyText(key: KeyText): string {
+  return key.kind === "id" ? key.id : `the specified key values (${[...key.values.keys()].join(", ")})`;
+}
 
 /**
  * The Web API subset at /api/data/v9.2/, as a function from request to
@@ -43,12 +57,19 @@ export interface WebApiOptions {
 
 const JSON_TYPE = "application/json; odata.metadata=minimal";
 
+/** A write that breaks an alternate key (SQLite's unique index on its columns). */
+function isDuplicateKey(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "SQLITE_CONSTRAINT_UNIQUE";
+}
+
 export function faultResponse(error: unknown): ApiResponse {
   const fault = error instanceof DataverseFault
     ? error
     : error instanceof QueryError
       ? faults.query(error.message, error.code)
-      : new DataverseFault(500, "0x80040216", "An unexpected error occurred.");
+      : isDuplicateKey(error)
+        ? faults.duplicateKey()
+        : new DataverseFault(500, "0x80040216", "An unexpected error occurred.");
   return { status: fault.status, headers: { "Content-Type": "application/json; charset=utf-8", "OData-Version": "4.0" }, body: JSON.stringify(fault.toBody()) };
 }
 
@@ -69,16 +90,19 @@ export class WebApi {
     const delivering = correlationHeader && isGuid(correlationHeader) ? this.pipeline.depthOfDelivery(correlationHeader) : undefined;
     const correlationId = delivering !== undefined && correlationHeader ? correlationHeader : randomUUID();
     const depth = (delivering ?? 0) + 1;
-    return { userId: impersonated && isGuid(impersonated) ? impersonated.toLowerCase() : this.options.defaultUserId(), correlationId, depth };
+    const userId = impersonated && isGuid(impersonated) ? impersonated.toLowerCase() : this.options.defaultUserId();
+    const bypass = bypassOf(headers, userId === this.options.defaultUserId());
+    return { userId, correlationId, depth, ...(bypass ? { bypass } : {}) };
   }
 
   async handle(request: ApiRequest, unit?: UnitOfWork): Promise<ApiResponse> {
     try {
+      refuseUnsupportedHeaders(request);
       const response = await this.route(request, unit);
       response.headers["OData-Version"] = "4.0";
       return response;
     } catch (error) {
-      if (!(error instanceof DataverseFault) && !(error instanceof QueryError)) console.error("webapi.unexpected", (error as Error).name, (error as Error).message);
+      if (!(error instanceof DataverseFault) && !(error instanceof QueryError) && !isDuplicateKey(error)) console.error("webapi.unexpected", (error as Error).name, (error as Error).message);
       return faultResponse(error);
     }
   }
@@ -112,34 +136,51 @@ export class WebApi {
       return { status: 204, headers: {} };
     }
 
-    const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:\(([^)]*)\))?(?:\/([A-Za-z_][A-Za-z0-9_]*))?$/.exec(path);
-    if (!match) throw faults.unknownEntitySet(path.split(/[(/]/)[0]);
-    const [, setName, key, property] = match;
-    const entity = this.store.metadata.entityBySet(setName);
-    if (!entity) throw faults.unknownEntitySet(setName);
+    const segments = parsePath(path);
+    const [first, ...rest] = segments;
+    if (first.name === "$metadata" || METADATA_SETS.has(first.name)) return this.metadataResponse(request, path, url, options);
+    if (first.name === "RetrieveVersion" && rest.length === 0 && first.key === undefined) {
+      if (method !== "GET") throw faults.methodNotAllowed(method);
+      // https://learn.microsoft.com/power-apps/developer/data-platform/webapi/reference/retrieveversion
+      return this.json(200, { "@odata.context": `${this.options.baseUrl()}$metadata#Microsoft.Dynamics.CRM.RetrieveVersionResponse`, Version: DATAVERSE_VERSION });
+    }
+    const entity = this.store.metadata.entityBySet(first.name);
+    if (!entity) {
+      if (KNOWN_UNSUPPORTED_MESSAGES.has(first.name)) throw faults.notSupportedLocally(`the ${first.name} message`);
+      throw faults.unknownEntitySet(first.name);
+    }
+    if (first.call) throw faults.unknownEntitySet(`${first.name}()`);
     const annotations = annotationsFromPrefer(prefer);
 
-    if (key === undefined) {
-      if (method === "GET") return this.getCollection(entity, options, prefer, url);
-      if (method === "POST") return this.create(entity, request, options, annotations, unit);
-      throw faults.methodNotAllowed(method);
+    if (first.key === undefined) {
+      if (rest.length === 0) {
+        if (method === "GET") return this.getCollection(entity, options, prefer, url, this.queryCaller(request));
+        if (method === "POST") return this.create(entity, request, options, annotations, unit);
+        throw faults.methodNotAllowed(method);
+      }
+      return extras.onCollection(this, entity, rest, request, options, unit);
     }
-    const id = key.trim().toLowerCase();
-    if (!isGuid(id)) throw faults.query(`The key '${key}' is not a valid id; alternate keys are not set up on ${entity.logicalName}.`);
-    if (property !== undefined) {
-      if (method !== "GET") throw faults.methodNotAllowed(method);
-      return this.getRelated(entity, id, property, options, prefer);
+    const target = resolveKey(this.store, entity, first.key);
+    if (rest.length > 0) {
+      if (target.id === undefined) throw faults.recordNotFound(entity.logicalName, keyText(first.key));
+      return extras.onRecord(this, entity, target.id, rest, request, options, unit);
     }
     switch (method) {
       case "GET": {
-        const query = parseCollectionQuery(this.store.metadata, entity, options);
-        const row = this.service.retrieve(entity, id);
+        const query = parseCollectionQuery(this.store.metadata, entity, options, 0, this.queryCaller(request));
+        if (target.id === undefined) throw faults.recordNotFound(entity.logicalName, keyText(first.key));
+        const row = this.service.retrieve(entity, target.id);
+        // If-None-Match with the current etag: 304 and no body, https://learn.microsoft.com/power-apps/developer/data-platform/webapi/perform-conditional-operations-using-web-api#conditional-retrievals
+        const ifNoneMatch = request.headers["if-none-match"];
+        if (ifNoneMatch && ifNoneMatch !== "null" && ifNoneMatch === etagOf(row)) return { status: 304, headers: { ETag: etagOf(row) } };
         const body = this.shape(entity, row, query, annotations);
         return this.json(200, { "@odata.context": `${this.options.baseUrl()}$metadata#${entity.entitySetName}${selectSuffix(query)}/$entity`, ...body }, { ETag: etagOf(row) });
       }
       case "PATCH":
-        return this.patch(entity, id, request, options, annotations, unit);
+        return this.patch(entity, target.id ?? randomUUID(), request, options, annotations, unit, target.keyValues);
       case "DELETE": {
+        if (target.id === undefined) throw faults.recordNotFound(entity.logicalName, keyText(first.key));
+        const id = target.id;
         const caller = this.caller(request.headers);
         await this.inUnit(caller, unit, (u) => u.delete(entity, id, request.headers["if-match"]));
         return { status: 204, headers: {} };
@@ -149,21 +190,38 @@ export class WebApi {
     }
   }
 
-  private inUnit<T>(caller: Caller, unit: UnitOfWork | undefined, work: (u: UnitOfWork) => Promise<T>): Promise<T> {
+  baseUrl(): string {
+    return this.options.baseUrl();
+  }
+
+  dates(): DateContext {
+    return this.options.dates();
+  }
+
+  private metadataResponse(request: ApiRequest, path: string, url: URL, options: ReadonlyMap<string, string>): ApiResponse {
+    if (request.method.toUpperCase() !== "GET") throw faults.notSupportedLocally("changing table definitions through the Web API (the schema comes from solution/schema/schema.ts)");
+    return metadataResponse(this.store.metadata, path, options, this.options.baseUrl(), url);
+  }
+
+  inUnit<T>(caller: Caller, unit: UnitOfWork | undefined, work: (u: UnitOfWork) => Promise<T>): Promise<T> {
     return unit ? work(unit) : this.service.unit(caller, work);
   }
 
-  private async create(entity: EntityMetadata, request: ApiRequest, options: ReadonlyMap<string, string>, annotations: AnnotationChoice, unit?: UnitOfWork): Promise<ApiResponse> {
-    const row = rowFromPayload(this.store.metadata, entity, parseJson(request.body, entity.logicalName));
+  async create(entity: EntityMetadata, request: ApiRequest, options: ReadonlyMap<string, string>, annotations: AnnotationChoice, unit?: UnitOfWork): Promise<ApiResponse> {
+    const body = parseJson(request.body, entity.logicalName);
     this.validateRepresentation(entity, request.headers["prefer"], options);
     const caller = this.caller(request.headers);
-    const id = await this.inUnit(caller, unit, (u) => u.create(entity, row));
+    const id = await this.inUnit(caller, unit, (u) => deepCreate(u, this.store, entity, body));
     return this.written(entity, id, 201, request.headers["prefer"], options, annotations);
   }
 
-  private async patch(entity: EntityMetadata, id: string, request: ApiRequest, options: ReadonlyMap<string, string>, annotations: AnnotationChoice, unit?: UnitOfWork): Promise<ApiResponse> {
-    const row = rowFromPayload(this.store.metadata, entity, parseJson(request.body, entity.logicalName));
+  private async patch(entity: EntityMetadata, id: string, request: ApiRequest, options: ReadonlyMap<string, string>, annotations: AnnotationChoice, unit?: UnitOfWork, keyValues: Row = {}): Promise<ApiResponse> {
+    const row = rowFromPayload(this.store.metadata, entity, resolveAlternateKeyBinds(this.store, parseJson(request.body, entity.logicalName)));
     this.validateRepresentation(entity, request.headers["prefer"], options);
+    for (const [column, value] of Object.entries(keyValues)) {
+      const given = row[column];
+      if (given !== undefined && JSON.stringify(given) !== JSON.stringify(value)) throw faults.payload(entity.logicalName, `'${column}' is part of the alternate key in the URL and cannot be changed to another value.`);
+    }
     const ifMatch = request.headers["if-match"];
     const ifNoneMatch = request.headers["if-none-match"];
     const caller = this.caller(request.headers);
@@ -173,7 +231,7 @@ export class WebApi {
       if (!exists) {
         // Without If-Match a PATCH is an upsert, as in Dataverse.
         if (ifMatch) throw faults.recordNotFound(entity.logicalName, id);
-        await u.create(entity, { ...row, [entity.primaryIdAttribute]: id });
+        await u.create(entity, { ...row, ...keyValues, [entity.primaryIdAttribute]: id });
         return 201;
       }
       await u.update(entity, id, row, ifMatch);
@@ -187,7 +245,7 @@ export class WebApi {
     if (/return=representation/i.test(prefer ?? "")) parseCollectionQuery(this.store.metadata, entity, options);
   }
 
-  private written(entity: EntityMetadata, id: string, status: number, prefer: string | undefined, options: ReadonlyMap<string, string>, annotations: AnnotationChoice): ApiResponse {
+  written(entity: EntityMetadata, id: string, status: number, prefer: string | undefined, options: ReadonlyMap<string, string>, annotations: AnnotationChoice): ApiResponse {
     const entityId = `${this.options.baseUrl()}${entity.entitySetName}(${id})`;
     if (/return=representation/i.test(prefer ?? "")) {
       const query = parseCollectionQuery(this.store.metadata, entity, options);
@@ -199,21 +257,25 @@ export class WebApi {
     return { status: 204, headers: { "OData-EntityId": entityId } };
   }
 
-  private getCollection(entity: EntityMetadata, options: ReadonlyMap<string, string>, prefer: string | undefined, url: URL): ApiResponse {
+  private queryCaller(request: ApiRequest): QueryCaller {
+    const impersonated = request.headers["mscrmcallerid"];
+    return { userId: impersonated && isGuid(impersonated) ? impersonated.toLowerCase() : this.options.defaultUserId(), businessUnitId: this.service.organization.businessUnitId };
+  }
+
+  private getCollection(entity: EntityMetadata, options: ReadonlyMap<string, string>, prefer: string | undefined, url: URL, caller: QueryCaller): ApiResponse {
     const annotations = annotationsFromPrefer(prefer);
     const applied: string[] = [];
-    if (annotations.formatted || annotations.lookups) applied.push(/odata\.include-annotations\s*=\s*("[^"]*"|[^;,\s]*)/i.exec(prefer ?? "")?.[0] ?? "");
-    const fetchXml = options.get("fetchXml");
-    if (fetchXml !== undefined) {
-      if (options.size > 1) throw new QueryError("fetchXml cannot be combined with other query options.");
-      const result = runFetchXml(this.store, fetchXml, { dates: this.options.dates(), userId: this.options.defaultUserId(), businessUnitId: this.service.organization.businessUnitId, expectedEntity: entity.logicalName });
-      const value = result.rows.map((r) => result.toJson(r, annotations));
-      const body: Record<string, unknown> = { "@odata.context": `${this.options.baseUrl()}$metadata#${entity.entitySetName}`, value };
-      if (result.moreRecords) body["@Microsoft.Dynamics.CRM.morerecords"] = true;
-      if (result.totalRecordCount !== undefined) body["@Microsoft.Dynamics.CRM.totalrecordcount"] = result.totalRecordCount;
+    // Every annotation asked for is one this answer can carry (formatted values, lookups, paging cookie, counts).
+    const included = /odata\.include-annotations\s*=\s*("[^"]*"|[^;,\s]*)/i.exec(prefer ?? "")?.[0];
+    if (included) applied.push(included);
+    if (isFetchQuery(options)) {
+      const { body } = runFetchQuery(this.store, entity, options, prefer, annotations, {
+        dates: this.options.dates(), userId: this.options.defaultUserId(), businessUnitId: this.service.organization.businessUnitId,
+      }, `${this.options.baseUrl()}$metadata#${entity.entitySetName}`);
       return this.json(200, body, applied.length ? { "Preference-Applied": applied.join(",") } : {});
     }
-    const query = parseCollectionQuery(this.store.metadata, entity, options);
+    if (options.has("$apply")) return this.json(200, runApply(this.store, entity, options, this.options.dates(), caller, `${this.options.baseUrl()}$metadata#${entity.entitySetName}`, annotationsFromPrefer(prefer)));
+    const query = parseCollectionQuery(this.store.metadata, entity, options, 0, caller);
     const maxPage = /odata\.maxpagesize\s*=\s*(\d+)/i.exec(prefer ?? "");
     const size = maxPage ? Math.max(1, Math.min(Number(maxPage[1]), DEFAULT_PAGE_SIZE)) : DEFAULT_PAGE_SIZE;
     if (maxPage) applied.push(`odata.maxpagesize=${size}`);
@@ -221,6 +283,8 @@ export class WebApi {
     const page = runCollectionQuery(this.store, query, this.options.dates(), { skip, size });
     const body: Record<string, unknown> = { "@odata.context": `${this.options.baseUrl()}$metadata#${entity.entitySetName}${selectSuffix(query)}` };
     if (page.total !== undefined) body["@odata.count"] = page.total;
+    if (wantsAnnotation(prefer, "Microsoft.Dynamics.CRM.totalrecordcount")) body["@Microsoft.Dynamics.CRM.totalrecordcount"] = page.total ?? -1;
+    if (wantsAnnotation(prefer, "Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded")) body["@Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded"] = (page.matching ?? 0) > COUNT_LIMIT;
     body.value = page.rows.map((row) => this.shape(entity, row, query, annotations));
     if (page.more) {
       const next = new URL(url.toString());
@@ -230,7 +294,7 @@ export class WebApi {
     return this.json(200, body, applied.length ? { "Preference-Applied": applied.join(",") } : {});
   }
 
-  private getRelated(entity: EntityMetadata, id: string, property: string, options: ReadonlyMap<string, string>, prefer: string | undefined): ApiResponse {
+  getRelated(entity: EntityMetadata, id: string, property: string, options: ReadonlyMap<string, string>, prefer: string | undefined): ApiResponse {
     this.service.retrieve(entity, id);
     const nav = entity.collectionNavigations.get(property);
     if (!nav) throw faults.unknownProperty(property, entity.logicalName);
@@ -243,25 +307,25 @@ export class WebApi {
     return this.json(200, { "@odata.context": `${this.options.baseUrl()}$metadata#${child.entitySetName}${selectSuffix(query)}`, value: page.rows.map((r) => this.shape(child, r, query, annotations)) });
   }
 
-  private shape(entity: EntityMetadata, row: Row, query: CollectionQuery, annotations: AnnotationChoice): Record<string, unknown> {
+  shape(entity: EntityMetadata, row: Row, query: CollectionQuery, annotations: AnnotationChoice): Record<string, unknown> {
     const out = rowToJson(this.store, entity, row, { select: query.select, annotations });
     for (const expand of query.expand) {
       if (expand.kind === "single") {
         const reference = row[expand.lookup];
         const related = reference && typeof reference === "object" ? this.store.get(expand.entity, reference.id) : undefined;
-        out[expand.name] = related ? rowToJson(this.store, expand.entity, related, { select: expand.query.select, annotations }) : null;
+        out[expand.name] = related ? this.shape(expand.entity, related, expand.query, annotations) : null;
       } else {
         const lookup = expand.entity.attributes.get(expand.lookup);
         if (!lookup) continue;
         const id = asText(row[entity.primaryIdAttribute]);
         const page = runCollectionQuery(this.store, expand.query, this.options.dates(), { skip: 0, size: DEFAULT_PAGE_SIZE }, { kind: "compare", op: "eq", column: { alias: "t0", attribute: lookup }, value: id });
-        out[expand.name] = page.rows.map((r) => rowToJson(this.store, expand.entity, r, { select: expand.query.select, annotations }));
+        out[expand.name] = page.rows.map((r) => this.shape(expand.entity, r, expand.query, annotations));
       }
     }
     return out;
   }
 
-  private json(status: number, body: unknown, headers: Record<string, string> = {}): ApiResponse {
+  json(status: number, body: unknown, headers: Record<string, string> = {}): ApiResponse {
     return { status, headers: { "Content-Type": JSON_TYPE, ...headers }, body: JSON.stringify(body) };
   }
 }
