@@ -66,8 +66,8 @@ const DEFAULT_RETRY_DELAY_MS = 5_000;
 
 export class Pipeline {
   private readonly jobs: SystemJobs;
-  /** Running job id → its endpoint and correlation. */
-  private readonly running = new Map<string, { endpoint: string; correlationId: string }>();
+  /** Running job id → its endpoint, correlation and depth. */
+  private readonly running = new Map<string, { endpoint: string; correlationId: string; depth: number }>();
   private idleWaiters: (() => void)[] = [];
   private readonly inFlight = new Map<string, { depth: number; count: number }>();
   private readonly runs = new Map<string, { -readonly [K in keyof AsyncRun]: AsyncRun[K] }>();
@@ -162,10 +162,12 @@ export class Pipeline {
     for (const endpoint of this.jobs.dueEndpoints(now)) {
       const free = Math.min(PARALLEL - this.running.size, PER_ENDPOINT - [...this.running.values()].filter((r) => r.endpoint === endpoint).length);
       if (free <= 0) continue;
-      // One job per correlation at a time: the jobs one operation set off run in order, and its depth count stays exact.
-      const busyCorrelations = new Set([...this.running.values()].map((r) => r.correlationId));
-      for (const job of this.jobs.due(endpoint, now, free, (id, correlationId) => this.running.has(id) || busyCorrelations.has(correlationId))) {
-        this.running.set(job.id, { endpoint, correlationId: job.correlationId });
+      // Jobs of one correlation run together only at the same depth (those one operation set off), so the depth a
+      // step's call back is judged at stays exact; a job one level deeper waits. A hung endpoint thus holds only its own jobs.
+      const busy = (id: string, correlationId: string, depth: number) =>
+        this.running.has(id) || [...this.running.values()].some((r) => r.correlationId === correlationId && r.depth !== depth);
+      for (const job of this.jobs.due(endpoint, now, free, busy)) {
+        this.running.set(job.id, { endpoint, correlationId: job.correlationId, depth: job.depth });
         void this.runAsync(job).finally(() => {
           this.running.delete(job.id);
           this.wake();

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type { Store } from "../storage/database";
-import { asText } from "../storage/text";
 import type { RegisteredStep } from "./registeredSteps";
 
 /**
@@ -98,25 +97,24 @@ export class SystemJobs {
   }
 
   /** Up to `limit` due jobs for one endpoint, oldest first, leaving out those `busy` says must wait. */
-  due(endpoint: string, now: number, limit: number, busy: (id: string, correlationId: string) => boolean): StoredJob[] {
+  due(endpoint: string, now: number, limit: number, busy: (id: string, correlationId: string, depth: number) => boolean): StoredJob[] {
     const rows = this.store.select(
-      `SELECT j."id" AS id, a."retrycount" AS retrycount, a."correlationid" AS correlation
+      `SELECT j."id" AS id, a."retrycount" AS retrycount
          FROM "${PAYLOAD}" j CROSS JOIN "asyncoperation" a ON a."asyncoperationid" = j."id"
         WHERE j."endpoint" = ? AND (a."statecode" = 0 OR (a."statecode" = 1 AND a."postponeuntil" <= ?))
         ORDER BY j.rowid LIMIT ?`,
       [endpoint, stampUp(now), limit + 200],
     );
     const chosen: StoredJob[] = [];
-    const correlations = new Set<string>();
     for (const r of rows) {
-      const correlation = asText(r.correlation);
       if (chosen.length >= limit) break;
-      if (busy(String(r.id), correlation) || correlations.has(correlation)) continue;
-      // Only the chosen jobs' contexts are read.
       const payload = this.store.select(`SELECT "payload" FROM "${PAYLOAD}" WHERE "id" = ?`, [r.id])[0]?.payload;
       if (typeof payload !== "string") continue;
-      correlations.add(correlation);
-      chosen.push({ ...(JSON.parse(payload) as Omit<StoredJob, "id" | "retryCount">), id: String(r.id), retryCount: Number(r.retrycount ?? 0) });
+      const job: StoredJob = { ...(JSON.parse(payload) as Omit<StoredJob, "id" | "retryCount">), id: String(r.id), retryCount: Number(r.retrycount ?? 0) };
+      // Two jobs of one correlation chosen together must share their depth, as with the running ones.
+      const clash = chosen.some((c) => c.correlationId === job.correlationId && c.depth !== job.depth);
+      if (clash || busy(job.id, job.correlationId, job.depth)) continue;
+      chosen.push(job);
     }
     return chosen;
   }
