@@ -49,7 +49,7 @@ interface Seeded {
   readonly milliseconds: number;
 }
 
-function seed(store: Store, options: LocalDataverseBenchOptions, now: Date): Seeded {
+export function seed(store: Store, options: LocalDataverseBenchOptions, now: Date): Seeded {
   const db = store.db;
   const next = random(20260302);
   const workers = Array.from({ length: 20 }, (_, i) => (i === 0 ? FOUNDATION.adminUserId : guid(0x5e5e, i)));

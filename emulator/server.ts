@@ -10,6 +10,7 @@ import { API_ROOT, type ApiRequest, type ApiResponse, WebApi, faultResponse } fr
 import { ensureFoundation, FOUNDATION } from "./seed/foundation";
 import { installSolutionViews } from "./metadata/solutionViews";
 import { renderShell, type ShellContext } from "./shell/routes";
+import { LocalSecurity } from "./security";
 import { MAX_HEADER_BYTES, admit, answerClientError, readBody } from "./guard";
 
 /**
@@ -33,6 +34,8 @@ export interface LocalDataverseOptions {
   readonly sentMail?: () => readonly unknown[];
   /** Controls built into out/controls, for the contact page. */
   readonly controlsDirectory?: string;
+  /** Bearer tokens this Dataverse accepts, each identifying one application user (the webhook service's). */
+  readonly bearerTokens?: ReadonlyMap<string, string>;
   /**
    * False while the environment is still being set up (`npm start` registers
    * its plug-in steps first): the public server then answers 503 with
@@ -47,6 +50,7 @@ export interface LocalDataverse {
   readonly pipeline: Pipeline;
   readonly service: OrganizationService;
   readonly api: WebApi;
+  readonly security: LocalSecurity;
   /** The request handler without the readiness gate, for the environment's own set-up. */
   readonly listener: http.RequestListener;
   /** Opens the public server to requests (see LocalDataverseOptions.ready). */
@@ -102,6 +106,8 @@ export function createLocalDataverse(options: LocalDataverseOptions = {}): Local
     withWriteLock: service.withWriteLock,
   });
   service.pipeline = pipeline;
+  const security = new LocalSecurity(store, { defaultUserId: () => FOUNDATION.adminUserId, bearerTokens: options.bearerTokens });
+  service.security = security;
   service.clock = now;
   // System jobs stored before a stop or a crash run again.
   pipeline.resume();
@@ -114,6 +120,7 @@ export function createLocalDataverse(options: LocalDataverseOptions = {}): Local
     baseUrl: () => `${url().slice(0, -1)}${API_ROOT}`,
     dates: () => ({ now: now(), timeZone: options.timeZone ?? "Europe/London", fiscalYearStartMonth: options.fiscalYearStartMonth ?? 1 }),
     defaultUserId: () => FOUNDATION.adminUserId,
+    security,
   });
 
   // A reset leaves the environment as a fresh start would: demo data reseeded, plug-in step registrations kept.
@@ -121,13 +128,14 @@ export function createLocalDataverse(options: LocalDataverseOptions = {}): Local
     await pipeline.whenIdle();
     await service.withWriteLock(() => {
       store.clear(REGISTRATION_TABLES);
+      security.invalidate();
       ensureFoundation(store);
       installSolutionViews(store);
       if (options.seed) store.atomically(() => options.seed?.(store, now()));
     });
   };
 
-  const shell: ShellContext = { store, api, pipeline, now, sentMail: options.sentMail ?? (() => []), controlsDirectory: options.controlsDirectory, reset };
+  const shell: ShellContext = { store, api, pipeline, security, now, sentMail: options.sentMail ?? (() => []), controlsDirectory: options.controlsDirectory, reset };
 
   let ready = options.ready ?? true;
   const listener: http.RequestListener = (request, response) => {
@@ -152,7 +160,7 @@ export function createLocalDataverse(options: LocalDataverseOptions = {}): Local
           }
           return;
         }
-        send(response, await renderShell(shell, request.method ?? "GET", request.url ?? "/", body));
+        send(response, await renderShell(shell, request.method ?? "GET", request.url ?? "/", body, headersOf(request)));
       } catch (error) {
         if (error instanceof DataverseFault && error.status === 413) response.setHeader("Connection", "close");
         send(response, faultResponse(error));
@@ -177,6 +185,7 @@ export function createLocalDataverse(options: LocalDataverseOptions = {}): Local
     pipeline,
     service,
     api,
+    security,
     listener,
     markReady: () => {
       ready = true;

@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { main as register } from "../plugins/register";
 import { type GraphStandIn, startGraphStandIn } from "./graph-stand-in";
 import { seedDemoData } from "./seed/demoData";
+import { WEBHOOK_APP_USER } from "./seed/security";
 import { type LocalDataverse, createLocalDataverse } from "./server";
 import { type SupervisedWebhook, superviseWebhook } from "./webhookSupervisor";
 
@@ -74,7 +75,10 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
   fs.mkdirSync(options.dataDirectory, { recursive: true });
   const key = webhookKey(options.dataDirectory, options.webhookKey);
   const graph = await startGraphStandIn({ dataDir: path.join(options.dataDirectory, "graph-stand-in") });
+  // The webhook service signs in as its application user with a token only this run's local Dataverse accepts.
+  const appToken = randomBytes(24).toString("base64url");
   const dataverse = createLocalDataverse({
+    bearerTokens: new Map([[appToken, WEBHOOK_APP_USER.id]]),
     databaseFile: path.join(options.dataDirectory, "sprx.db"),
     seed: seedDemoData,
     sentMail: () => graph.received,
@@ -99,6 +103,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions): P
         SPRX_WEBHOOK_AUTH: "WebhookKey",
         SPRX_DATAVERSE_URL: url,
         SPRX_DATAVERSE_AUTH: "none",
+        SPRX_DATAVERSE_LOCAL_TOKEN: appToken,
         SPRX_GRAPH_BASE_URL: graph.url,
         SPRX_GRAPH_SENDER: "link-workers@sprx.invalid",
         NODE_EXTRA_CA_CERTS: graph.caCertPath,

@@ -2,14 +2,17 @@
  * The model-driven app "Social Prescribing": link workers' contacts and
  * engagements, supervisors' views and charts, in one site map.
  */
+import { DASHBOARDS } from "./dashboards";
 import { CONTACT_FORM, ENGAGEMENT_FORM, PERSON_ENGAGEMENTS_VIEW } from "./forms";
-import { ROLES } from "./security";
-import { SHIPPED_CHARTS, SHIPPED_VIEWS } from "./views";
+import { APP_ROLES } from "./security";
+import { PEOPLE_VIEWS, SHIPPED_CHARTS, SHIPPED_VIEWS } from "./views";
 import { CONNECTION_GRID_VIEW } from "./communityForms";
 
 export interface SiteMapSubArea {
   readonly id: string;
-  readonly table: string;
+  /** A table's list; or `url` for another page (a dashboard). */
+  readonly table?: string;
+  readonly url?: string;
   readonly title: string;
 }
 
@@ -38,15 +41,22 @@ export const SOCIAL_PRESCRIBING_APP: AppDeclaration = {
   description: "Link workers' caseload of people and engagements, with supervisors' views of pacing, readiness to close and outcomes.",
   tables: ["contact", "sprx_engagement", "appointment", "sprx_goal", "sprx_closurecheck", "sprx_wellbeingscore", "sprx_communityservice", "sprx_connection"],
   // Goals and sessions list no forms, so every form of theirs (main and quick create) is available in the app.
-  formIds: [CONTACT_FORM.formId, ENGAGEMENT_FORM.formId],
-  // The supervisor views, and the contact form's grid view (an app that lists views for a table offers only those).
-  viewIds: [...SHIPPED_VIEWS.map((v) => v.savedQueryId), PERSON_ENGAGEMENTS_VIEW, CONNECTION_GRID_VIEW],
+  // Dashboards are system forms too (component type 60).
+  formIds: [CONTACT_FORM.formId, ENGAGEMENT_FORM.formId, ...DASHBOARDS.map((d) => d.formId)],
+  // The shipped views (supervisors', community support's) and people views, and the grid views of the forms (an app that lists views for a table offers only those).
+  viewIds: [...[...SHIPPED_VIEWS, ...PEOPLE_VIEWS].map((v) => v.savedQueryId), PERSON_ENGAGEMENTS_VIEW, CONNECTION_GRID_VIEW],
   chartIds: SHIPPED_CHARTS.map((c) => c.savedQueryVisualizationId),
-  roleIds: ROLES.map((r) => r.roleId),
+  roleIds: APP_ROLES.map((r) => r.roleId),
   siteMap: {
     areaId: "area_socialprescribing",
     areaTitle: "Social prescribing",
     groups: [
+      {
+        id: "group_dashboards",
+        title: "Dashboards",
+        // A subarea opens a dashboard by its model-driven URL (pagetype=dashboard&id=…).
+        subAreas: DASHBOARDS.map((d, i) => ({ id: `subarea_dashboard_${i + 1}`, url: `/main.aspx?pagetype=dashboard&id={${d.formId}}`, title: d.name })),
+      },
       {
         id: "group_caseload",
         title: "Caseload",

@@ -89,7 +89,35 @@ export const ADMINISTRATOR: RoleDeclaration = {
   },
 };
 
-export const ROLES: readonly RoleDeclaration[] = [LINK_WORKER, SUPERVISOR, ADMINISTRATOR];
+/**
+ * The webhook service's application user: exactly what the plugin steps read
+ * and write, across the organisation (the steps maintain every worker's
+ * records). test/security/webhookRole.test.ts runs the steps locally as this
+ * user and proves the set is neither short nor larger than they use.
+ */
+export const WEBHOOK_SERVICE: RoleDeclaration = {
+  roleId: "5b0f6c2e-3d4a-4e8b-9c1f-7a2d6e9b0c13",
+  name: "Social Prescribing Webhook Service",
+  description: "For the webhook service's application user only: reads engagements and their sessions, goals, checks, scores and connections, and writes the rollups the server maintains.",
+  tables: [
+    { privilegeTable: "sprx_engagement", access: { Read: "Global", Write: "Global", AppendTo: "Global" } },
+    { privilegeTable: "sprx_closurecheck", access: { Create: "Global", Read: "Global", Append: "Global", Assign: "Global" } },
+    { privilegeTable: "sprx_goal", access: { Read: "Global" } },
+    { privilegeTable: "sprx_wellbeingscore", access: { Read: "Global", Write: "Global" } },
+    // Connections: the follow-up date; services: their linking-success rollups (issue 15).
+    { privilegeTable: "sprx_connection", access: { Read: "Global", Write: "Global" } },
+    { privilegeTable: "sprx_communityservice", access: { Read: "Global", Write: "Global" } },
+    { privilegeTable: "Activity", access: { Read: "Global", Write: "Global" } },
+    { privilegeTable: "Contact", access: { Read: "Global" } },
+    { privilegeTable: "User", access: { Read: "Global" } },
+  ],
+  privileges: {},
+};
+
+/** The roles people are given in the model-driven app. */
+export const APP_ROLES: readonly RoleDeclaration[] = [LINK_WORKER, SUPERVISOR, ADMINISTRATOR];
+/** Every role the solution ships. */
+export const ROLES: readonly RoleDeclaration[] = [...APP_ROLES, WEBHOOK_SERVICE];
 
 /** Every privilege of a role by name, e.g. prvReadsprx_engagement → Basic. */
 export function rolePrivileges(role: RoleDeclaration): [name: string, depth: Depth][] {

@@ -45,6 +45,7 @@ export interface ChartDeclaration {
 const ENGAGEMENT = "sprx_engagement";
 const ACTIVE = `<condition attribute="statecode" operator="eq" value="0" />`;
 const CLOSED = `<condition attribute="statecode" operator="eq" value="1" />`;
+const CLOSED_THIS_QUARTER = `${CLOSED}<condition attribute="sprx_closedon" operator="this-fiscal-period" />`;
 /** Longest gap between sessions before an engagement counts as overdue (environment variable default). */
 const LONGEST_GAP_DAYS = 21;
 
@@ -172,11 +173,47 @@ export const SUPERVISOR_VIEWS: readonly ViewDeclaration[] = [
   }),
 ];
 
-/** A column chart of engagement counts grouped by one choice column. */
-function countByChart(id: string, name: string, description: string, groupBy: string, filter: string): ChartDeclaration {
+/**
+ * The people list: the contact table's views with each person's active
+ * engagement beside them (an outer link, so people not yet referred on to an
+ * engagement stay in the list), and the people still awaiting first contact.
+ */
+const ACTIVE_ENGAGEMENT_LINK = (attributes: readonly string[], linkType: "outer" | "inner" = "outer") =>
+  `<link-entity name="${ENGAGEMENT}" from="sprx_contactid" to="contactid" link-type="${linkType}" alias="engagement">` +
+  attributes.map((a) => `<attribute name="${a}" />`).join("") +
+  `<filter type="and">${ACTIVE}</filter></link-entity>`;
+
+export const PEOPLE_VIEWS: readonly ViewDeclaration[] = [
+  {
+    savedQueryId: "d4a7c2e9-3b6f-4a18-8c5d-1e9f7b2a6c30",
+    name: "People and their engagement",
+    description: "Everyone on the caseload with their active engagement's stage, next session and link worker; people awaiting first contact have no stage yet.",
+    table: "contact",
+    isDefault: true,
+    fetchXml:
+      `<fetch version="1.0" mapping="logical"><entity name="contact"><attribute name="contactid" /><attribute name="fullname" /><attribute name="emailaddress1" />` +
+      `<order attribute="fullname" descending="false" /><filter type="and">${ACTIVE}</filter>` +
+      `${ACTIVE_ENGAGEMENT_LINK(["sprx_stage", "sprx_nextsessionon", "ownerid", "sprx_sessionsattended"])}</entity></fetch>`,
+    columns: [col("fullname", 180), col("engagement.sprx_stage", 140), col("engagement.sprx_sessionsattended", 90), col("engagement.sprx_nextsessionon", 140), col("engagement.ownerid", 150), col("emailaddress1", 200)],
+  },
+  {
+    savedQueryId: "6e1b9d47-a2c8-4f3e-9b05-7d4c8a1f2e93",
+    name: "People awaiting first contact",
+    description: "People with no engagement yet: referred, not yet met.",
+    table: "contact",
+    fetchXml:
+      `<fetch version="1.0" mapping="logical"><entity name="contact"><attribute name="contactid" /><attribute name="fullname" /><attribute name="emailaddress1" /><attribute name="createdon" /><attribute name="ownerid" />` +
+      `<order attribute="createdon" descending="false" /><filter type="and">${ACTIVE}<condition entityname="anyengagement" attribute="${ENGAGEMENT}id" operator="null" /></filter>` +
+      `<link-entity name="${ENGAGEMENT}" from="sprx_contactid" to="contactid" link-type="outer" alias="anyengagement" /></entity></fetch>`,
+    columns: [col("fullname", 180), col("createdon", 140), col("ownerid", 150), col("emailaddress1", 200)],
+  },
+];
+
+/** A column chart of engagement counts (or another aggregate of one column) grouped by one choice column. */
+function countByChart(id: string, name: string, description: string, groupBy: string, filter: string, measure = { column: `${ENGAGEMENT}id`, aggregate: "count" }): ChartDeclaration {
   const dataDescription =
     `<datadefinition><fetchcollection><fetch mapping="logical" aggregate="true"><entity name="${ENGAGEMENT}">` +
-    `<attribute alias="aggregate_column" name="${ENGAGEMENT}id" aggregate="count" />` +
+    `<attribute alias="aggregate_column" name="${measure.column}" aggregate="${measure.aggregate}" />` +
     `<attribute groupby="true" alias="groupby_column" name="${groupBy}" />` +
     `<filter type="and">${filter}</filter>` +
     `</entity></fetch></fetchcollection>` +
@@ -196,6 +233,13 @@ function countByChart(id: string, name: string, description: string, groupBy: st
 export const CHARTS: readonly ChartDeclaration[] = [
   { ...countByChart("24012994-18e2-44ed-a4d3-493a66ce0807", "Active engagements by stage", "How many active engagements are at each stage.", "sprx_stage", ACTIVE), isDefault: true },
   countByChart("369c78d6-193e-455b-b4da-b396135f1dc3", "Closures by reason", "How many engagements closed for each reason.", "sprx_closurereason", CLOSED),
+  // The supervisor dashboards' outcome charts (solution/dashboards.ts).
+  countByChart("5b0e7a3c-2f4d-4c18-9e6a-d3b8c1f07a52", "Closures this quarter by reason", "How many engagements closed in the current fiscal period, by reason.", "sprx_closurereason", CLOSED_THIS_QUARTER),
+  countByChart(
+    "c2d9f4e6-7a1b-4e83-8f05-6b3a9e2d1c47", "Change in life satisfaction at closure",
+    "Average change in ONS4 life satisfaction (latest minus baseline) of the engagements closed this fiscal period, by closure reason.",
+    "sprx_closurereason", CLOSED_THIS_QUARTER, { column: "sprx_ons4satisfiedchange", aggregate: "avg" },
+  ),
 ];
 
 /** Every view and chart the solution ships besides the tables' system views: the supervisors' on engagements and community support's (communityViews.ts). */

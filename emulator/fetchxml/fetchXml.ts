@@ -22,6 +22,10 @@ export interface FetchContext {
   readonly businessUnitId: string;
   /** The entity set the query was sent to: the fetch must be for the same table. */
   readonly expectedEntity?: string;
+  /** Row security (emulator/security): the rows of a table the caller may read, as a condition on its alias. */
+  readonly readScope?: (entity: EntityMetadata, alias: string) => Condition | undefined;
+  /** Column security: a row with the columns the caller may not read set to null. */
+  readonly mask?: (entity: EntityMetadata, row: Row) => Row;
 }
 
 type XmlNode = Record<string, unknown>;
@@ -189,7 +193,8 @@ export function runFetchXml(store: Store, xml: string, context: FetchContext): F
         if (["any", "not any", "all", "not all", "exists", "in", "matchfirstrowusingcrossapply"].includes(type)) throw faults.notSupportedLocally(`the FetchXML link-type '${type}'`);
         throw new QueryError(`The link-type '${type}' is not valid.`, "0x80041103");
       }
-      const linkFilters = children(link, "filter").map((f) => filter(child, f));
+      const linkScope = context.readScope?.(linked, child.alias);
+      const linkFilters = [...children(link, "filter").map((f) => filter(child, f)), ...(linkScope ? [linkScope] : [])];
       let on = `${quoteIdentifier(child.alias)}.${quoteIdentifier(from.attribute.logicalName)} = ${quoteIdentifier(source.alias)}.${quoteIdentifier(to.attribute.logicalName)}`;
       if (type === "outer" && linkFilters.length) on += ` AND ${conditionToSql({ kind: "and", items: linkFilters }, joinParams, context.dates)}`;
       else where.push(...linkFilters);
@@ -201,6 +206,8 @@ export function runFetchXml(store: Store, xml: string, context: FetchContext): F
 
   const root: Source = { alias: "t0", entity, attributes: [], allAttributes: false };
   sources.push(root);
+  const rootScope = context.readScope?.(entity, "t0");
+  if (rootScope) where.push(rootScope);
   visit(entityNode, root);
 
   const whereSql = where.length ? ` WHERE ${conditionToSql({ kind: "and", items: where }, params, context.dates)}` : "";
@@ -248,7 +255,8 @@ export function runFetchXml(store: Store, xml: string, context: FetchContext): F
     toJson(row, annotations) {
       const out: Record<string, unknown> = {};
       for (const s of sources) {
-        const decoded: Row = store.decode(s.entity, row, `${s.alias}__`);
+        const raw: Row = store.decode(s.entity, row, `${s.alias}__`);
+        const decoded: Row = context.mask ? context.mask(s.entity, raw) : raw;
         if (s === root) {
           Object.assign(out, rowToJson(store, s.entity, decoded, { select: Object.keys(decoded).filter((k) => k !== "versionnumber" || s.attributes.some((a) => a.name === k)), annotations }));
         } else {

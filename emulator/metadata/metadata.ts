@@ -2,6 +2,7 @@ import type { ChoiceDeclaration, ColumnDeclaration, TableDeclaration } from "../
 import { schema } from "../../solution/schema/schema";
 import { primaryIdAttribute, systemColumns, type SystemColumn } from "../../solution/schema/systemColumns";
 import { SYSTEM_TABLES } from "./systemTables";
+import { SECURITY_TABLES, withManyToMany } from "../security/tables";
 
 /**
  * The local Dataverse's entity metadata: the solution's tables from the schema
@@ -43,6 +44,8 @@ export interface CollectionNavigation {
   readonly name: string;
   readonly referencingTable: string;
   readonly lookup: string;
+  /** N:N only: the intersect table, the column holding this side's id and the one holding the related row's id. */
+  readonly intersect?: { readonly table: string; readonly parentColumn: string; readonly childColumn: string };
 }
 
 export interface EntityMetadata {
@@ -245,6 +248,6 @@ export function loadMetadata(): Metadata {
   if (cached) return cached;
   const choiceByName = new Map(schema.choices.map((c) => [c.name, c]));
   const solutionTables = schema.tables.map((t) => solutionEntity(t, choiceByName));
-  cached = new Metadata([...solutionTables, ...SYSTEM_TABLES.map(withIncomingRelationships)]);
+  cached = new Metadata(withManyToMany([...solutionTables, ...SYSTEM_TABLES.map(withIncomingRelationships), ...SECURITY_TABLES]));
   return cached;
 }

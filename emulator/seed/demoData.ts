@@ -10,7 +10,7 @@ import {
 } from "../../solution/generated/dataverse";
 import type { EntityReference, Row, Store } from "../storage/database";
 import { type DemoEngagement, seedCommunityDirectory } from "./communityDirectory";
-import { FOUNDATION } from "./foundation";
+import { ADMINISTRATOR_USER, DEMO_USERS, LINK_WORKERS, seedUsers } from "./users";
 
 /**
  * Demo data: invented people in every situation a supervisor's views pick
@@ -22,13 +22,7 @@ import { FOUNDATION } from "./foundation";
 
 export const TIME_ZONE = "Europe/London";
 
-/** Link workers of the service; the first is the local user every request runs as. */
-export const LINK_WORKERS = [
-  { id: FOUNDATION.adminUserId, firstname: "Alex", lastname: "Marlow" },
-  { id: "a11ce000-0000-4000-8000-000000000002", firstname: "Priya", lastname: "Hollis" },
-  { id: "a11ce000-0000-4000-8000-000000000003", firstname: "Tomasz", lastname: "Reed" },
-  { id: "a11ce000-0000-4000-8000-000000000004", firstname: "Grace", lastname: "Okafor" },
-] as const;
+export { LINK_WORKERS } from "./users";
 
 /** Situations, each with what makes it one. Session offsets are days from today. */
 interface Scenario {
@@ -114,24 +108,19 @@ export function seedDemoData(store: Store, now: Date): void {
   const stamp = now.toISOString().replace(/\.\d{3}Z$/, "Z");
   const next = random(20_251_124);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
-  const insert = (table: string, row: Row, owner: string = FOUNDATION.adminUserId): void => {
+  const insert = (table: string, row: Row, owner: string): void => {
     const entity = store.metadata.require(table);
     const full: Row = { createdon: stamp, modifiedon: stamp, versionnumber: store.nextSequence("version"), ...row };
     if (entity.attributes.has("ownerid")) {
-      Object.assign(full, { ownerid: ref("systemuser", owner), owningbusinessunit: ref("businessunit", FOUNDATION.businessUnitId), createdby: ref("systemuser", owner), modifiedby: ref("systemuser", owner) });
+      // Owned by the worker, in the worker's hub (business unit).
+      const hub = DEMO_USERS.find((w) => w.id === owner)?.businessUnitId ?? "";
+      Object.assign(full, { ownerid: ref("systemuser", owner), owningbusinessunit: ref("businessunit", hub), createdby: ref("systemuser", owner), modifiedby: ref("systemuser", owner) });
     }
     if (entity.defaultState && full.statecode === undefined) Object.assign(full, entity.defaultState);
     store.insert(entity, full);
   };
 
-  for (const worker of LINK_WORKERS.slice(1)) {
-    insert("systemuser", {
-      systemuserid: worker.id, firstname: worker.firstname, lastname: worker.lastname, fullname: `${worker.firstname} ${worker.lastname}`,
-      internalemailaddress: `${worker.firstname.toLowerCase()}@sprx.invalid`, title: "Link worker", isdisabled: false,
-      businessunitid: ref("businessunit", FOUNDATION.businessUnitId),
-    });
-  }
-  store.update(store.metadata.require("systemuser"), FOUNDATION.adminUserId, { firstname: LINK_WORKERS[0].firstname, lastname: LINK_WORKERS[0].lastname, fullname: `${LINK_WORKERS[0].firstname} ${LINK_WORKERS[0].lastname}`, title: "Link worker" });
+  seedUsers(store, stamp);
 
   const engagements: DemoEngagement[] = [];
   SCENARIOS.forEach((scenario, index) => {
@@ -252,7 +241,7 @@ export function seedDemoData(store: Store, now: Date): void {
   });
 
   // The community directory, and connections from the engagements to it.
-  seedCommunityDirectory(insert, (table, id, changes) => store.update(store.metadata.require(table), id, changes), engagements, today, FOUNDATION.adminUserId);
+  seedCommunityDirectory(insert, (table, id, changes) => store.update(store.metadata.require(table), id, changes), engagements, today, ADMINISTRATOR_USER.id);
 
   // People referred but not yet met: their contact page offers to start the engagement.
   AWAITING_FIRST_CONTACT.forEach(([firstname, lastname], index) => {

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Row, Store } from "../storage/database";
+import { ensureSecurityFoundation } from "./security";
 
 /**
  * What every Dataverse environment has before any solution is installed: the
@@ -29,7 +30,9 @@ export function ensureFoundation(store: Store): void {
       systemuserid: FOUNDATION.adminUserId, firstname: "Local", lastname: "Administrator", fullname: "Local Administrator",
       internalemailaddress: "admin@sprx.invalid", domainname: "admin@sprx.invalid", isdisabled: false,
       businessunitid: { logicalName: "businessunit", id: FOUNDATION.businessUnitId },
+      title: "Administrator",
     });
+    ensureSecurityFoundation(store, FOUNDATION.businessUnitId, FOUNDATION.adminUserId);
     for (const [name, id] of Object.entries(FOUNDATION.messages)) {
       insertIfMissing(store, "sdkmessage", { sdkmessageid: id, name, categoryname: name, isprivate: false });
       for (const entity of store.metadata.entities) {

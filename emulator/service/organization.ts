@@ -3,7 +3,7 @@ import type { EntityMetadata, Metadata } from "../metadata/metadata";
 import type { Pipeline } from "../pipeline/pipeline";
 import { type OrganizationInfo, remoteExecutionContext } from "../pipeline/remoteContext";
 import { type RegisteredStep, firesFor } from "../pipeline/registeredSteps";
-import { type Row, type Store, isEntityReference } from "../storage/database";
+import { type EntityReference, type Row, type Store, isEntityReference } from "../storage/database";
 import { DataverseFault, faults } from "./faults";
 import { etagOf } from "./payload";
 import { asText } from "../storage/text";
@@ -22,6 +22,16 @@ const EMPTY_GUID = "00000000-0000-0000-0000-000000000000";
 
 /** Dataverse stops a pipeline deeper than this. */
 export const MAX_DEPTH = 8;
+
+/** Security checks around each write (emulator/security); none means every caller may do everything. */
+export interface SecurityHooks {
+  beforeCreate(userId: string, entity: EntityMetadata, row: Row, given: Row): void;
+  beforeUpdate(userId: string, entity: EntityMetadata, before: Row, changes: Row): void;
+  beforeDelete(userId: string, entity: EntityMetadata, row: Row): void;
+  businessUnitOf(owner: EntityReference): string | undefined;
+  /** Moves the children of a parental relationship to the row's new owner. */
+  cascadeAssign?(table: string, id: string, owner: Row): void;
+}
 
 export interface Caller {
   readonly userId: string;
@@ -49,6 +59,7 @@ export class OrganizationService {
   /** The unit holding the lock, so a step calling back with its correlation joins it instead of waiting on itself. */
   private current?: UnitOfWork;
   pipeline?: Pipeline;
+  security?: SecurityHooks;
 
   constructor(readonly store: Store, readonly metadata: Metadata, readonly organization: OrganizationInfo) {}
 
@@ -154,9 +165,11 @@ export class UnitOfWork {
     const target: Row = { ...attributes, [idAttribute]: id };
     const steps = this.steps("Create", entity);
     await this.runSync(steps, 10, "Create", entity, id, target, undefined, undefined);
+    // Privileges are checked after PreValidation, as Dataverse does.
+    const row = this.withDefaults(entity, target);
+    this.service.security?.beforeCreate(this.caller.userId, entity, row, target);
     this.ensureBegun();
     await this.runSync(steps, 20, "Create", entity, id, target, undefined, undefined);
-    const row = this.withDefaults(entity, target);
     store.insert(entity, row);
     const after = store.get(entity, id) ?? row;
     await this.runSync(steps, 40, "Create", entity, id, target, undefined, after);
@@ -175,9 +188,16 @@ export class UnitOfWork {
     this.checkState(entity, before, target);
     const steps = this.steps("Update", entity).filter((s) => firesFor(s, "Update", Object.keys(target)));
     await this.runSync(steps, 10, "Update", entity, id, target, before, undefined);
+    this.service.security?.beforeUpdate(this.caller.userId, entity, before, target);
     this.ensureBegun();
     await this.runSync(steps, 20, "Update", entity, id, target, before, undefined);
     const audit: Row = { modifiedon: now(), versionnumber: store.nextSequence("version") };
+    const newOwner = isEntityReference(target.ownerid) ? target.ownerid : undefined;
+    if (newOwner && entity.attributes.has("owningbusinessunit")) {
+      // Assign: the owning business unit follows the new owner, and parental children move with the row.
+      audit.owningbusinessunit = { logicalName: "businessunit", id: this.service.security?.businessUnitOf(newOwner) ?? this.service.organization.businessUnitId };
+      this.service.security?.cascadeAssign?.(entity.logicalName, id, { ownerid: newOwner, owningbusinessunit: audit.owningbusinessunit });
+    }
     if ((entity.logicalName === "contact" || entity.logicalName === "systemuser") && (target.firstname !== undefined || target.lastname !== undefined)) {
       // fullname is composed by the platform, as Dataverse does.
       const merged = { ...before, ...target };
@@ -191,12 +211,18 @@ export class UnitOfWork {
   }
 
   async delete(entity: EntityMetadata, id: string, ifMatch?: string): Promise<void> {
+    return this.deleteRow(entity, id, ifMatch, true);
+  }
+
+  /** Children deleted by a parental cascade are not checked again, as in Dataverse. */
+  private async deleteRow(entity: EntityMetadata, id: string, ifMatch: string | undefined, checked: boolean): Promise<void> {
     this.checkDeadline();
     const store = this.service.store;
     const before = this.service.retrieve(entity, id);
     if (ifMatch && ifMatch !== "*" && ifMatch !== etagOf(before)) throw faults.concurrency();
     const steps = this.steps("Delete", entity);
     await this.runSync(steps, 10, "Delete", entity, id, undefined, before, undefined);
+    if (checked) this.service.security?.beforeDelete(this.caller.userId, entity, before);
     this.ensureBegun();
     await this.runSync(steps, 20, "Delete", entity, id, undefined, before, undefined);
     await this.cascadeDelete(entity, id);
@@ -208,6 +234,7 @@ export class UnitOfWork {
   /** Parental relationships delete their children first (through the pipeline); restrict ones refuse. */
   private async cascadeDelete(entity: EntityMetadata, id: string): Promise<void> {
     for (const nav of entity.collectionNavigations.values()) {
+      if (nav.intersect) continue;
       const child = this.service.metadata.entity(nav.referencingTable);
       if (!child) continue;
       const rows = this.service.store.select(
@@ -218,7 +245,7 @@ export class UnitOfWork {
       if (entity.logicalName === "contact") {
         throw new DataverseFault(400, "0x80040227", `The ${entity.logicalName} cannot be deleted because ${child.logicalName} records refer to it.`);
       }
-      for (const r of rows) await this.delete(child, String(r.id));
+      for (const r of rows) await this.deleteRow(child, String(r.id), undefined, false);
     }
   }
 
@@ -239,8 +266,9 @@ export class UnitOfWork {
     const system: Row = { createdon: stamp, modifiedon: stamp, versionnumber: store.nextSequence("version") };
     if (entity.attributes.has("createdby")) Object.assign(system, { createdby: user, modifiedby: user });
     if (entity.attributes.has("ownerid")) {
-      system.ownerid = user;
-      system.owningbusinessunit = { logicalName: "businessunit", id: this.service.organization.businessUnitId };
+      const owner = isEntityReference(target.ownerid) ? target.ownerid : user;
+      system.ownerid = owner;
+      system.owningbusinessunit = { logicalName: "businessunit", id: this.service.security?.businessUnitOf(owner) ?? this.service.organization.businessUnitId };
     }
     if (entity.defaultState) Object.assign(system, entity.defaultState);
     if (entity.autoNumber && target[entity.autoNumber.attribute] === undefined) {

@@ -1,14 +1,11 @@
-import { SUPERVISOR_VIEWS } from "../../solution/views";
-import { runFetchXml } from "../fetchxml/fetchXml";
-import { lookupValueName } from "../metadata/metadata";
 import type { Pipeline } from "../pipeline/pipeline";
-import { isGuid } from "../query/conditions";
 import type { Store } from "../storage/database";
-import { FOUNDATION } from "../seed/foundation";
-import { annotationsFromPrefer, rowToJson } from "../service/payload";
+import type { LocalSecurity } from "../security";
 import type { ApiResponse, WebApi } from "../webapi/webApi";
+import { actingBanner, actingCookie, actingUser, chosenUser, type ShellUser } from "./actingUser";
+import { DEFAULT_USER, renderApp } from "../app/routes";
+import type { UserSettings as AppUser } from "../app/format";
 import { serveAsset } from "./assets";
-import { contactPage } from "./contactPage";
 import { CONTENT_SECURITY_POLICY, escapeHtml, page, table } from "./html";
 import { outboxMail } from "./outboxMail";
 
@@ -22,18 +19,52 @@ export interface ShellContext {
   readonly sentMail: () => readonly unknown[];
   readonly controlsDirectory?: string;
   readonly reset: () => Promise<void>;
+  readonly security?: LocalSecurity;
 }
 
-const ALL_ANNOTATIONS = annotationsFromPrefer('odata.include-annotations="*"');
+type Headers = Readonly<Record<string, string | undefined>>;
 
+// "same-origin", not "no-referrer": with no-referrer a browser sends "Origin: null" on the page's own form posts (the user
+// picker), which the guard must refuse; no referrer ever leaves for another site either way.
 const html = (status: number, body: string): ApiResponse => ({
   status,
-  headers: { "Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": CONTENT_SECURITY_POLICY, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer" },
+  headers: { "Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": CONTENT_SECURITY_POLICY, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin" },
   body,
 });
 const json = (status: number, body: unknown): ApiResponse => ({ status, headers: { "Content-Type": "application/json; charset=utf-8" }, body: JSON.stringify(body) });
 
-export async function renderShell(context: ShellContext, method: string, rawUrl: string, _body: string): Promise<ApiResponse> {
+/** Every page as the person the shell acts as, with who that is (and a way to switch) in its header. */
+export async function renderShell(context: ShellContext, method: string, rawUrl: string, body: string, headers: Headers = {}): Promise<ApiResponse> {
+  const path = new URL(rawUrl, "http://localhost").pathname;
+  if (path === "/_shell/act-as" && method === "POST") {
+    const chosen = chosenUser(context.store, body);
+    if (!chosen) return json(400, { error: { code: "0x80040203", message: "Choose one of the listed users." } });
+    return { status: 303, headers: { Location: "/", "Set-Cookie": actingCookie(chosen) }, body: "" };
+  }
+  const acting = actingUser(context.store, headers);
+  const response = await route(context, method, rawUrl, acting);
+  if (!/^text\/html/.test(response.headers["Content-Type"] ?? "")) return response;
+  response.body = (response.body ?? "").replace("</nav></header>", `</nav>${actingBanner(context.store, acting)}</header>`);
+  response.headers["Set-Cookie"] = actingCookie(acting.id);
+  return response;
+}
+
+/** The acting user as the app draws for them: their business unit, and only the rows and columns their roles let them read. */
+function appUser(context: ShellContext, acting: ShellUser): AppUser {
+  const security = context.security;
+  if (!security) return { ...DEFAULT_USER, userId: acting.id, name: acting.name };
+  const scope = security.fetchScope(acting.id, DEFAULT_USER.businessUnitId);
+  return {
+    ...DEFAULT_USER,
+    userId: acting.id,
+    businessUnitId: scope.businessUnitId,
+    name: acting.name,
+    supervisor: (security.privilegeDepth(acting.id, "Write", context.store.metadata.require("sprx_engagement")) ?? "Basic") !== "Basic",
+    access: { readScope: scope.readScope, mask: scope.mask, canRead: (entity, row) => security.canRead(acting.id, entity, row) },
+  };
+}
+
+async function route(context: ShellContext, method: string, rawUrl: string, acting: ShellUser): Promise<ApiResponse> {
   const url = new URL(rawUrl, "http://localhost");
   const path = url.pathname;
   const { store } = context;
@@ -54,47 +85,14 @@ export async function renderShell(context: ShellContext, method: string, rawUrl:
   const asset = serveAsset(path, context.controlsDirectory);
   if (asset) return asset;
 
-  if (path === "/") {
-    const rows = store.select(`SELECT "contactid", "fullname" FROM "contact" ORDER BY "lastname", "firstname"`, []);
-    const items = rows.map((r) => `<li><a href="/contacts/${escapeHtml(r.contactid)}">${escapeHtml(r.fullname)}</a></li>`).join("\n");
-    return html(200, page("People", rows.length ? `<ul>${items}</ul>` : "<p>No people yet. POST /_emulator/reset loads the demo data.</p>"));
-  }
-
-  const contactMatch = /^\/contacts\/([0-9a-fA-F-]{36})$/.exec(path);
-  if (contactMatch && isGuid(contactMatch[1])) {
-    const entity = store.metadata.require("contact");
-    const row = store.get(entity, contactMatch[1]);
-    if (!row) return html(404, page("Not found", "<p>There is no such person.</p>"));
-    const engagementEntity = store.metadata.require("sprx_engagement");
-    const engagements = store
-      .select(`SELECT * FROM "sprx_engagement" WHERE "sprx_contactid" = ? ORDER BY "sprx_referraldate" DESC`, [contactMatch[1].toLowerCase()])
-      .map((r) => rowToJson(store, engagementEntity, store.decode(engagementEntity, r), { annotations: ALL_ANNOTATIONS }));
-    return html(200, contactPage({ contact: rowToJson(store, entity, row, { annotations: ALL_ANNOTATIONS }), engagements, controlsDirectory: context.controlsDirectory }));
-  }
-
-  if (path === "/views") {
-    const sections = SUPERVISOR_VIEWS.map((view) => {
-      const result = runFetchXml(store, view.fetchXml, {
-        dates: { now: context.now(), timeZone: "Europe/London", fiscalYearStartMonth: 1 },
-        userId: FOUNDATION.adminUserId,
-        businessUnitId: FOUNDATION.businessUnitId,
-      });
-      const entity = result.entity;
-      const rows = result.rows.map((r) => {
-        const record = result.toJson(r, ALL_ANNOTATIONS);
-        return view.columns.map((c) => {
-          const key = entity.attributes.get(c.name)?.kind === "lookup" ? lookupValueName(c.name) : c.name;
-          return escapeHtml(record[`${key}@OData.Community.Display.V1.FormattedValue`] ?? record[key] ?? "");
-        });
-      });
-      return `<section aria-label="${escapeHtml(view.name)}"><p>${escapeHtml(view.description)}</p>${table(`${view.name} (${rows.length})`, view.columns.map((c) => c.name), rows)}</section>`;
-    });
-    return html(200, page("Supervisor views", sections.join("\n")));
-  }
+  // The model-driven app (/main.aspx) and redirects from the older pages (/, /contacts/<id>, /views), drawn as the acting user.
+  const app = renderApp({ store, now: context.now, controlsDirectory: context.controlsDirectory, user: appUser(context, acting) }, rawUrl, html);
+  if (app) return app;
 
   if (path === "/outbox") {
     const events = store.businessEvents().map((e) => [escapeHtml(e.raisedOn), escapeHtml(e.name), `<code>${escapeHtml(JSON.stringify(e.parameters))}</code>`]);
     const mail = context.sentMail().map((m) => {
+      // The recipients and subject first, then the message itself (the closure summary, the message back to the referrer) as text.
       const { to, subject, text } = outboxMail(m);
       return [escapeHtml(to), escapeHtml(subject), `<pre>${escapeHtml(text)}</pre>`];
     });

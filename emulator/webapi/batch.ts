@@ -92,8 +92,10 @@ export async function runBatch(api: WebApi, request: ApiRequest): Promise<ApiRes
   if (count > MAX_BATCH_REQUESTS) throw limitFaults.batchTooLarge(count);
   const continueOnError = /odata\.continue-on-error/i.test(request.headers["prefer"] ?? "");
   const outer = {
-    prefer: request.headers["prefer"], mscrmcallerid: request.headers["mscrmcallerid"], "x-ms-correlation-request-id": request.headers["x-ms-correlation-request-id"],
+    prefer: request.headers["prefer"], "x-ms-correlation-request-id": request.headers["x-ms-correlation-request-id"],
     "mscrm.bypasscustompluginexecution": request.headers["mscrm.bypasscustompluginexecution"], "mscrm.bypassbusinesslogicexecution": request.headers["mscrm.bypassbusinesslogicexecution"],
+    // The caller of the batch is the caller of every part.
+    mscrmcallerid: request.headers["mscrmcallerid"], callerobjectid: request.headers["callerobjectid"], authorization: request.headers["authorization"], cookie: request.headers["cookie"],
   };
   const responseBoundary = `batchresponse_${randomUUID()}`;
   const out: string[] = [];

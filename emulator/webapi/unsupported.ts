@@ -15,7 +15,7 @@ export interface Bypass {
 /** Dataverse messages (functions and actions) that exist there but not here. */
 export const KNOWN_UNSUPPORTED_MESSAGES: ReadonlySet<string> = new Set([
   "RetrieveTotalRecordCount", "RetrieveCurrentOrganization", "RetrieveUserPrivileges", "RetrievePrincipalAccess", "RetrieveAttributeChangeHistory",
-  "ExecuteWorkflow", "CalculateRollupField", "InitializeFrom", "Merge", "GrantAccess", "ModifyAccess", "RevokeAccess", "AddToQueue", "SendEmail",
+  "ExecuteWorkflow", "CalculateRollupField", "InitializeFrom", "Merge", "ModifyAccess", "RevokeAccess", "AddToQueue", "SendEmail",
   "BulkDelete", "UpsertMultiple", "DeleteMultiple", "ExportSolution", "ImportSolution", "PublishXml", "PublishAllXml", "Assign", "SetState",
   "RetrieveDuplicates", "SearchMultiple", "GetTimeZoneCodeByLocalizedName", "LocalTimeFromUtcTime", "UtcTimeFromLocalTime", "ExecuteCosmosSqlQuery",
 ]);

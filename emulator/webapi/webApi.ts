@@ -17,6 +17,8 @@ import { deepCreate, resolveAlternateKeyBinds, resolveKey } from "./resources";
 import { KNOWN_UNSUPPORTED_MESSAGES, bypassOf, refuseUnsupportedHeaders } from "./unsupported";
 import * as extras from "./extras";
 import { METADATA_SETS, metadataResponse } from "../metadata/service";
+import type { LocalSecurity } from "../security";
+import { relatedCondition } from "../query/related";
 
 /** What RetrieveVersion answers: the Web API version this local Dataverse follows. */
 const DATAVERSE_VERSION = "9.2.0.0";
@@ -53,6 +55,8 @@ export interface WebApiOptions {
   readonly dates: () => DateContext;
   /** The user requests run as when they do not impersonate (MSCRMCallerID). */
   readonly defaultUserId: () => string;
+  /** Role and column security (emulator/security); without it every caller may do everything. */
+  readonly security?: LocalSecurity;
 }
 
 const JSON_TYPE = "application/json; odata.metadata=minimal";
@@ -90,7 +94,8 @@ export class WebApi {
     const delivering = correlationHeader && isGuid(correlationHeader) ? this.pipeline.depthOfDelivery(correlationHeader) : undefined;
     const correlationId = delivering !== undefined && correlationHeader ? correlationHeader : randomUUID();
     const depth = (delivering ?? 0) + 1;
-    const userId = impersonated && isGuid(impersonated) ? impersonated.toLowerCase() : this.options.defaultUserId();
+    const security = this.options.security;
+    const userId = security ? security.callerId(headers) : impersonated && isGuid(impersonated) ? impersonated.toLowerCase() : this.options.defaultUserId();
     const bypass = bypassOf(headers, userId === this.options.defaultUserId());
     return { userId, correlationId, depth, ...(bypass ? { bypass } : {}) };
   }
@@ -124,8 +129,15 @@ export class WebApi {
       const caller = this.caller(request.headers);
       return this.json(200, {
         "@odata.context": `${this.options.baseUrl()}$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse`,
-        BusinessUnitId: this.service.organization.businessUnitId, UserId: caller.userId, OrganizationId: this.service.organization.id,
+        BusinessUnitId: this.options.security?.businessUnitId(caller.userId) ?? this.service.organization.businessUnitId, UserId: caller.userId, OrganizationId: this.service.organization.id,
       });
+    }
+    if (path === "GrantAccess" && this.options.security) {
+      if (method !== "POST") throw faults.methodNotAllowed(method);
+      const caller = this.caller(request.headers);
+      const security = this.options.security;
+      await this.inUnit(caller, unit, () => Promise.resolve(security.grantAccess(caller.userId, parseJson(request.body, ""))));
+      return { status: 204, headers: {} };
     }
     if (path === CLOSURE_EVENT) {
       if (method !== "POST") throw faults.methodNotAllowed(method);
@@ -173,7 +185,9 @@ export class WebApi {
         // If-None-Match with the current etag: 304 and no body, https://learn.microsoft.com/power-apps/developer/data-platform/webapi/perform-conditional-operations-using-web-api#conditional-retrievals
         const ifNoneMatch = request.headers["if-none-match"];
         if (ifNoneMatch && ifNoneMatch !== "null" && ifNoneMatch === etagOf(row)) return { status: 304, headers: { ETag: etagOf(row) } };
-        const body = this.shape(entity, row, query, annotations);
+        const userId = this.caller(request.headers).userId;
+        this.options.security?.requireAccess(userId, "Read", entity, row);
+        const body = this.shape(entity, row, query, annotations, userId);
         return this.json(200, { "@odata.context": `${this.options.baseUrl()}$metadata#${entity.entitySetName}${selectSuffix(query)}/$entity`, ...body }, { ETag: etagOf(row) });
       }
       case "PATCH":
@@ -259,7 +273,9 @@ export class WebApi {
 
   private queryCaller(request: ApiRequest): QueryCaller {
     const impersonated = request.headers["mscrmcallerid"];
-    return { userId: impersonated && isGuid(impersonated) ? impersonated.toLowerCase() : this.options.defaultUserId(), businessUnitId: this.service.organization.businessUnitId };
+    const security = this.options.security;
+    const userId = security ? security.callerId(request.headers) : impersonated && isGuid(impersonated) ? impersonated.toLowerCase() : this.options.defaultUserId();
+    return { userId, businessUnitId: security?.businessUnitId(userId) ?? this.service.organization.businessUnitId };
   }
 
   private getCollection(entity: EntityMetadata, options: ReadonlyMap<string, string>, prefer: string | undefined, url: URL, caller: QueryCaller): ApiResponse {
@@ -270,7 +286,8 @@ export class WebApi {
     if (included) applied.push(included);
     if (isFetchQuery(options)) {
       const { body } = runFetchQuery(this.store, entity, options, prefer, annotations, {
-        dates: this.options.dates(), userId: this.options.defaultUserId(), businessUnitId: this.service.organization.businessUnitId,
+        dates: this.options.dates(),
+        ...(this.options.security?.fetchScope(caller.userId, this.service.organization.businessUnitId) ?? { userId: caller.userId, businessUnitId: caller.businessUnitId }),
       }, `${this.options.baseUrl()}$metadata#${entity.entitySetName}`);
       return this.json(200, body, applied.length ? { "Preference-Applied": applied.join(",") } : {});
     }
@@ -280,12 +297,12 @@ export class WebApi {
     const size = maxPage ? Math.max(1, Math.min(Number(maxPage[1]), DEFAULT_PAGE_SIZE)) : DEFAULT_PAGE_SIZE;
     if (maxPage) applied.push(`odata.maxpagesize=${size}`);
     const skip = decodeSkipToken(options.get("$skiptoken"));
-    const page = runCollectionQuery(this.store, query, this.options.dates(), { skip, size });
+    const page = runCollectionQuery(this.store, query, this.options.dates(), { skip, size }, this.options.security?.readScope(caller.userId, entity));
     const body: Record<string, unknown> = { "@odata.context": `${this.options.baseUrl()}$metadata#${entity.entitySetName}${selectSuffix(query)}` };
     if (page.total !== undefined) body["@odata.count"] = page.total;
     if (wantsAnnotation(prefer, "Microsoft.Dynamics.CRM.totalrecordcount")) body["@Microsoft.Dynamics.CRM.totalrecordcount"] = page.total ?? -1;
     if (wantsAnnotation(prefer, "Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded")) body["@Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded"] = (page.matching ?? 0) > COUNT_LIMIT;
-    body.value = page.rows.map((row) => this.shape(entity, row, query, annotations));
+    body.value = page.rows.map((row) => this.shape(entity, row, query, annotations, caller.userId));
     if (page.more) {
       const next = new URL(url.toString());
       next.searchParams.set("$skiptoken", encodeSkipToken(skip + page.rows.length));
@@ -294,32 +311,39 @@ export class WebApi {
     return this.json(200, body, applied.length ? { "Preference-Applied": applied.join(",") } : {});
   }
 
-  getRelated(entity: EntityMetadata, id: string, property: string, options: ReadonlyMap<string, string>, prefer: string | undefined): ApiResponse {
-    this.service.retrieve(entity, id);
+  getRelated(entity: EntityMetadata, id: string, property: string, options: ReadonlyMap<string, string>, prefer: string | undefined, userId?: string): ApiResponse {
+    const parent = this.service.retrieve(entity, id);
+    const security = userId !== undefined ? this.options.security : undefined;
+    if (security && userId !== undefined) security.requireAccess(userId, "Read", entity, parent);
     const nav = entity.collectionNavigations.get(property);
     if (!nav) throw faults.unknownProperty(property, entity.logicalName);
     const child = this.store.metadata.require(nav.referencingTable);
     const query = parseCollectionQuery(this.store.metadata, child, options);
-    const lookup = child.attributes.get(nav.lookup);
-    if (!lookup) throw faults.unknownProperty(nav.lookup, child.logicalName);
-    const page = runCollectionQuery(this.store, query, this.options.dates(), { skip: 0, size: DEFAULT_PAGE_SIZE }, { kind: "compare", op: "eq", column: { alias: "t0", attribute: lookup }, value: id });
+    const related = relatedCondition(this.store, child, nav, id);
+    const scope = security && userId !== undefined ? security.readScope(userId, child) : undefined;
+    const page = runCollectionQuery(this.store, query, this.options.dates(), { skip: 0, size: DEFAULT_PAGE_SIZE }, scope ? { kind: "and", items: [related, scope] } : related);
     const annotations = annotationsFromPrefer(prefer);
-    return this.json(200, { "@odata.context": `${this.options.baseUrl()}$metadata#${child.entitySetName}${selectSuffix(query)}`, value: page.rows.map((r) => this.shape(child, r, query, annotations)) });
+    return this.json(200, { "@odata.context": `${this.options.baseUrl()}$metadata#${child.entitySetName}${selectSuffix(query)}`, value: page.rows.map((r) => this.shape(child, r, query, annotations, userId)) });
   }
 
-  shape(entity: EntityMetadata, row: Row, query: CollectionQuery, annotations: AnnotationChoice): Record<string, unknown> {
-    const out = rowToJson(this.store, entity, row, { select: query.select, annotations });
+  /** A row as JSON with its expansions; with a caller, only what they may read, secured columns masked. */
+  shape(entity: EntityMetadata, row: Row, query: CollectionQuery, annotations: AnnotationChoice, userId?: string): Record<string, unknown> {
+    const security = userId !== undefined ? this.options.security : undefined;
+    const visible = security && userId !== undefined ? security.mask(userId, entity, row) : row;
+    const out = rowToJson(this.store, entity, visible, { select: query.select, annotations });
     for (const expand of query.expand) {
       if (expand.kind === "single") {
         const reference = row[expand.lookup];
         const related = reference && typeof reference === "object" ? this.store.get(expand.entity, reference.id) : undefined;
-        out[expand.name] = related ? this.shape(expand.entity, related, expand.query, annotations) : null;
+        const readable = related && (!security || userId === undefined || security.canRead(userId, expand.entity, related));
+        out[expand.name] = related && readable ? this.shape(expand.entity, related, expand.query, annotations, userId) : null;
       } else {
-        const lookup = expand.entity.attributes.get(expand.lookup);
-        if (!lookup) continue;
-        const id = asText(row[entity.primaryIdAttribute]);
-        const page = runCollectionQuery(this.store, expand.query, this.options.dates(), { skip: 0, size: DEFAULT_PAGE_SIZE }, { kind: "compare", op: "eq", column: { alias: "t0", attribute: lookup }, value: id });
-        out[expand.name] = page.rows.map((r) => this.shape(expand.entity, r, expand.query, annotations));
+        const nav = entity.collectionNavigations.get(expand.name);
+        if (!nav) continue;
+        const related = relatedCondition(this.store, expand.entity, nav, asText(row[entity.primaryIdAttribute]));
+        const scope = security && userId !== undefined ? security.readScope(userId, expand.entity) : undefined;
+        const page = runCollectionQuery(this.store, expand.query, this.options.dates(), { skip: 0, size: DEFAULT_PAGE_SIZE }, scope ? { kind: "and", items: [related, scope] } : related);
+        out[expand.name] = page.rows.map((r) => this.shape(expand.entity, r, expand.query, annotations, userId));
       }
     }
     return out;

@@ -111,9 +111,11 @@ export function serviceOptions(settings: ServiceSettings, env: Environment, logg
           clientSecret: env.AZURE_CLIENT_SECRET,
           certificatePath: env.AZURE_CLIENT_CERTIFICATE_PATH,
         });
+  // Without a credential (a Dataverse on this machine only) the local Dataverse may issue a token for the service's application user.
+  const localToken = settings.dataverseAuth === "none" ? env.SPRX_DATAVERSE_LOCAL_TOKEN : undefined;
   const dataverse = new DataverseClient({
     url: settings.dataverseUrl,
-    accessToken: credential ? dataverseAccessToken(credential, settings.dataverseUrl) : undefined,
+    accessToken: credential ? dataverseAccessToken(credential, settings.dataverseUrl) : localToken ? () => Promise.resolve(localToken) : undefined,
     logger,
   });
   let graph: GraphMail | undefined;

@@ -4,6 +4,7 @@ import { closureFacts, configuredItems, loadChecks, storeProgress } from "./chec
 import { bindEngagement, keyOf, loadEngagement } from "./records";
 import { recomputeEngagement } from "./sessionBookkeeping";
 import { done, type StepHandler } from "./types";
+import { currentValue, referenceOf } from "../context";
 
 /**
  * Engagement created (async): one closure-check row per item the
@@ -18,6 +19,10 @@ export const engagementCreated: StepHandler = async (context, services) => {
   const existing = await loadChecks(dataverse, context.primaryId);
   const present = new Set(existing.flatMap((row) => keyOf(ClosureCheckItemValues, row.sprx_item) ?? []));
 
+  // The service runs as its own application user: the rows it creates are given to the engagement's owner,
+  // so a link worker who can see only their own records sees their checklist.
+  const owner = referenceOf(currentValue(context, "ownerid")) ?? (context.userId ? { logicalName: "systemuser", id: context.userId } : undefined);
+  const ownerBind = owner?.id ? { "ownerid@odata.bind": `/${owner.logicalName === "team" ? "teams" : "systemusers"}(${owner.id})` } : {};
   let writes = 0;
   for (const item of configuredItems(configuration)) {
     if (present.has(item)) continue;
@@ -26,6 +31,7 @@ export const engagementCreated: StepHandler = async (context, services) => {
       sprx_item: ClosureCheckItemValues[item],
       sprx_done: false,
       "sprx_engagementid@odata.bind": bindEngagement(context.primaryId),
+      ...ownerBind,
     });
     writes++;
   }

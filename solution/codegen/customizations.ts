@@ -7,13 +7,14 @@
 import { SOCIAL_PRESCRIBING_APP, type AppDeclaration } from "../app";
 import { CLOUD_FLOWS, flowFileName, type CloudFlowDeclaration } from "../flows";
 import { FORM_CONTROLS, FORMS, type FormCell, type FormDeclaration } from "../forms";
+import { type DashboardDeclaration, DASHBOARDS, dashboardXml } from "../dashboards";
 import { stableGuid } from "../ids";
 import type { ChoiceDeclaration, ColumnDeclaration, RelationshipDeclaration, TableDeclaration } from "../schema/model";
 import { schema } from "../schema/schema";
 import { primaryIdAttribute } from "../schema/systemColumns";
 import { FIELD_SECURITY_PROFILES, ROLES, rolePrivileges, type FieldSecurityProfileDeclaration, type RoleDeclaration } from "../security";
 import { SYSTEM_VIEWS, QueryType } from "../systemViews";
-import { SHIPPED_CHARTS, SHIPPED_VIEWS, type ChartDeclaration, type ViewColumn, type ViewDeclaration } from "../views";
+import { PEOPLE_VIEWS, SHIPPED_CHARTS, SHIPPED_VIEWS, type ChartDeclaration, type ViewColumn, type ViewDeclaration } from "../views";
 import { braced, descriptions, displaynames, el, labels, localizedNames, parseFragment, text, type XmlNode } from "../xml";
 import type { ControlInfo } from "./controls";
 import { columnLabel, tableDeclaration } from "./metadata";
@@ -316,7 +317,7 @@ export function savedQuery(view: SavedQueryInput): XmlNode {
 }
 
 /** Supervisor and system views of one table. */
-export function viewsOf(table: string, views: readonly ViewDeclaration[] = SHIPPED_VIEWS): SavedQueryInput[] {
+export function viewsOf(table: string, views: readonly ViewDeclaration[] = [...SHIPPED_VIEWS, ...PEOPLE_VIEWS]): SavedQueryInput[] {
   return [
     ...views.filter((v) => v.table === table).map((v) => ({ ...v, queryType: QueryType.public, isDefault: v.isDefault ?? false })),
     ...SYSTEM_VIEWS.filter((v) => v.table === table),
@@ -692,7 +693,7 @@ export function appModuleSiteMapXml(app: AppDeclaration): XmlNode {
           el("Group", { Id: g.id, IntroducedVersion: "7.0.0.0", IsProfile: "false" },
             title(g.title),
             ...g.subAreas.map((s) =>
-              el("SubArea", { Id: s.id, Entity: s.table, Client: "All,Outlook,OutlookLaptopClient,OutlookWorkstationClient,Web", AvailableOffline: "true", PassParams: "false", Sku: "All,OnPremise,Live,SPLA" },
+              el("SubArea", { Id: s.id, Entity: s.table, Url: s.url, Client: "All,Outlook,OutlookLaptopClient,OutlookWorkstationClient,Web", AvailableOffline: "true", PassParams: "false", Sku: "All,OnPremise,Live,SPLA" },
                 title(s.title))))))),
     localizedNames(app.name));
 }
@@ -714,6 +715,7 @@ export interface CustomizationsParts {
   readonly siteMaps: readonly { app: AppDeclaration; xml: XmlNode }[];
   readonly appModules: readonly { app: AppDeclaration; xml: XmlNode }[];
   readonly connectionReferences: XmlNode | null;
+  readonly dashboards: readonly { dashboard: DashboardDeclaration; xml: XmlNode }[];
 }
 
 /** What varies between a real pack and a test's: the controls found, and the views and forms to ship. */
@@ -724,7 +726,7 @@ export interface SolutionDeclarations {
 }
 
 export function declarationsWith(controls: readonly ControlInfo[], overrides: Partial<Omit<SolutionDeclarations, "controls">> = {}): SolutionDeclarations {
-  return { controls, views: overrides.views ?? SHIPPED_VIEWS, forms: overrides.forms ?? FORMS };
+  return { controls, views: overrides.views ?? [...SHIPPED_VIEWS, ...PEOPLE_VIEWS], forms: overrides.forms ?? FORMS };
 }
 
 export function customizationsParts(declarations: SolutionDeclarations): CustomizationsParts {
@@ -741,6 +743,7 @@ export function customizationsParts(declarations: SolutionDeclarations): Customi
     siteMaps: apps.map((app) => ({ app, xml: appModuleSiteMapXml(app) })),
     appModules: apps.map((app) => ({ app, xml: appModuleXml(app) })),
     connectionReferences: connectionReferencesXml(CLOUD_FLOWS),
+    dashboards: DASHBOARDS.map((dashboard) => ({ dashboard, xml: dashboardXml(dashboard, VERSION) })),
   };
 }
 
@@ -760,6 +763,8 @@ export function customizationsXml(parts: CustomizationsParts, options: { split?:
     el("EntityRelationships", null, ...(inline ? parts.relationships : [])),
     el("OrganizationSettings"),
     el("optionsets", null, ...(inline ? parts.optionSets.map((o) => o.xml) : [])),
+    // Before CustomControls, in the order of the schema's sequence; their own files in the source layout.
+    el("Dashboards", null, ...(inline ? parts.dashboards.map((d) => d.xml) : [])),
     // In the source layout each control's element lives in Controls/<name>/ControlManifest.xml.data.xml.
     el("CustomControls", null, ...(inline ? parts.customControls : [])),
     // The schema wants at least one app in <AppModules>, so the split layout leaves both out.

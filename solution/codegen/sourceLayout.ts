@@ -60,6 +60,7 @@ export function sourceLayout(controls: readonly ControlInfo[], version: string =
   for (const { choice, xml } of parts.optionSets) files.set(`OptionSets/${choice.name}.xml`, doc(xml));
   for (const { role, xml } of parts.roles) files.set(`Roles/${role.name}.xml`, doc(xml));
   for (const { app, xml } of parts.appModules) files.set(`AppModules/${app.uniqueName}/AppModule.xml`, doc(xml));
+  for (const { dashboard, xml } of parts.dashboards) files.set(`Dashboards/{${dashboard.formId}}.xml`, doc(xml));
   for (const { app, xml } of parts.siteMaps) files.set(`AppModuleSiteMaps/${app.uniqueName}/AppModuleSiteMap.xml`, doc(xml));
 
   // SolutionPackager keeps each control's CustomControl element beside its built files; `npm run build`

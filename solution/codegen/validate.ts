@@ -18,8 +18,11 @@ const attr = (node: Node, name: string) => node[`@_${name}`] as string | undefin
 const children = (node: Node, name: string) => (node[name] as Node[] | undefined) ?? [];
 
 /** Column names a fetch uses, per table: attributes, orders, conditions and link-entity joins. */
-export function fetchColumns(fetchXml: string): { rootEntity: string | undefined; byTable: Map<string, Set<string>>; rootAttributes: Set<string> } {
+export function fetchColumns(fetchXml: string): { rootEntity: string | undefined; byTable: Map<string, Set<string>>; rootAttributes: Set<string>; linkAttributes: Map<string, { table: string; attributes: Set<string> }> } {
   const byTable = new Map<string, Set<string>>();
+  /** A link-entity's alias → its table and the attributes it fetches (layout cells name them "alias.column"). */
+  const linkAttributes = new Map<string, { table: string; attributes: Set<string> }>();
+  const onLinks: { alias: string; column: string | undefined }[] = [];
   const use = (table: string, column: string | undefined) => {
     if (!column) return;
     if (!byTable.has(table)) byTable.set(table, new Set());
@@ -27,7 +30,12 @@ export function fetchColumns(fetchXml: string): { rootEntity: string | undefined
   };
   const walkFilters = (table: string, node: Node) => {
     for (const filter of children(node, "filter")) {
-      for (const condition of children(filter, "condition")) use(table, attr(condition, "attribute"));
+      for (const condition of children(filter, "condition")) {
+        // A condition with entityname names a link-entity's column (resolved once every alias is known).
+        const named = attr(condition, "entityname");
+        if (named) onLinks.push({ alias: named, column: attr(condition, "attribute") });
+        else use(table, attr(condition, "attribute"));
+      }
       walkFilters(table, filter);
     }
   };
@@ -37,6 +45,8 @@ export function fetchColumns(fetchXml: string): { rootEntity: string | undefined
     walkFilters(table, node);
     for (const link of children(node, "link-entity")) {
       const linked = attr(link, "name") ?? "";
+      const linkAlias = attr(link, "alias");
+      if (linkAlias) linkAttributes.set(linkAlias, { table: linked, attributes: new Set(children(link, "attribute").map((a) => attr(a, "name") ?? "")) });
       use(linked, attr(link, "from"));
       use(table, attr(link, "to"));
       walkEntity(linked, link);
@@ -48,7 +58,8 @@ export function fetchColumns(fetchXml: string): { rootEntity: string | undefined
   const rootEntity = entity ? attr(entity, "name") : undefined;
   if (entity && rootEntity) walkEntity(rootEntity, entity);
   const rootAttributes = new Set((entity ? children(entity, "attribute") : []).map((a) => attr(a, "name") ?? ""));
-  return { rootEntity, byTable, rootAttributes };
+  for (const { alias, column } of onLinks) use(linkAttributes.get(alias)?.table ?? `(no link-entity aliased ${alias})`, column);
+  return { rootEntity, byTable, rootAttributes, linkAttributes };
 }
 
 interface QueryToCheck {
@@ -78,6 +89,12 @@ function queryProblems(q: QueryToCheck): string[] {
     for (const column of used) if (!known.has(column)) problems.push(`${where} names column "${column}", which does not exist on ${table}.`);
   }
   for (const column of q.columns ?? []) {
+    const [linkAlias, linkedColumn] = column.name.split(".");
+    if (linkedColumn !== undefined) {
+      const link = parsed.linkAttributes.get(linkAlias);
+      if (!link || !link.attributes.has(linkedColumn)) problems.push(`${where} shows column "${column.name}" in its layout but no link-entity with that alias fetches it.`);
+      continue;
+    }
     if (!columnsOf(q.table)?.has(column.name)) problems.push(`${where} shows column "${column.name}" in its layout, which does not exist on ${q.table}.`);
     else if (!parsed.rootAttributes.has(column.name)) problems.push(`${where} shows column "${column.name}" in its layout but its FetchXML does not fetch it.`);
   }

@@ -1,3 +1,4 @@
+import { WEBHOOK_APP_USER } from "../../emulator/seed/security";
 import { FOUNDATION } from "../../emulator/seed/foundation";
 import { idFrom } from "../emulator/support/localDataverse";
 import { type FaultEnvironment, startFaultEnvironment } from "../faults/support/environment";
@@ -96,7 +97,8 @@ describe("bypassing custom logic", () => {
 
   it("refuses the bypass for another caller, and a bypass value it does not know", async () => {
     const id = await newEngagement();
-    const other = await close(id, { "MSCRM.BypassCustomPluginExecution": "true", MSCRMCallerID: "a11ce000-0000-4000-8000-000000000002" });
+    // Another existing user (an id that matches no user is ignored, as Dataverse does): the webhook's application user.
+    const other = await close(id, { "MSCRM.BypassCustomPluginExecution": "true", MSCRMCallerID: WEBHOOK_APP_USER.id });
     expect(other.status).toBe(501);
     const wrong = await close(id, { "MSCRM.BypassBusinessLogicExecution": "Everything" });
     expect(wrong.status).toBe(400);

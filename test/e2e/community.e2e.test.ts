@@ -1,5 +1,5 @@
 import type { Page } from "playwright-core";
-import { LINK_WORKERS } from "../../emulator/seed/demoData";
+import { LINK_WORKERS } from "../../emulator/seed/users";
 import { type E2eEnvironment, axeViolations, hasFocus, startE2eEnvironment } from "./support/environment";
 
 /**

@@ -2,7 +2,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { CONTENT_SECURITY_POLICY } from "../../emulator/shell/html";
-import { LINK_WORKERS } from "../../emulator/seed/demoData";
+import { LINK_WORKERS } from "../../emulator/seed/users";
+import { SUPERVISOR_VIEWS } from "../../solution/views";
 import { SCREENSHOTS, type E2eEnvironment, axeViolations, hasFocus, startE2eEnvironment, tabTo, until } from "./support/environment";
 
 /**
@@ -60,7 +61,8 @@ beforeAll(async () => {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   env = await startE2eEnvironment();
   page = env.page;
-  const created = await env.api("POST", "contacts", PERSON);
+  // The person is on Alex's caseload (North hub), so Alex, the link worker the shell acts as, can open them.
+  const created = await env.api("POST", "contacts", { ...PERSON, "ownerid@odata.bind": `/systemusers(${LINK_WORKERS[0].id})` });
   expect(created.status).toBe(201);
   contactId = String(created.json.contactid);
 }, 120_000);
@@ -75,6 +77,8 @@ describe("a whole engagement through the contact form", () => {
     expect(response?.status()).toBe(200);
     expect(response?.headers()["content-security-policy"]).toBe(CONTENT_SECURITY_POLICY);
     await page.getByRole("heading", { level: 1, name: `${PERSON.firstname} ${PERSON.lastname}` }).waitFor();
+    // Every request of the journey runs as the link worker, not the administrator.
+    expect(await page.locator("#acting-who").textContent()).toBe("Acting as Alex Marlow (Link worker)");
     await tracker().getByRole("heading", { name: "Start an engagement" }).waitFor();
     await guidance().getByText("No engagement yet.", { exact: false }).waitFor();
     await checklist().getByText("No engagement to close.").waitFor();
@@ -99,10 +103,10 @@ describe("a whole engagement through the contact form", () => {
     await expectStage("Establishing", "Establishing: Getting started");
     await checklist().getByRole("combobox", { name: "Closure reason" }).waitFor();
 
-    const stored = await env.api("GET", `sprx_engagements?$select=sprx_name,sprx_referraldate,sprx_consent&$filter=_sprx_contactid_value eq ${contactId}`);
-    const rows = stored.json.value as { sprx_engagementid: string; sprx_name: string; sprx_referraldate: string; sprx_consent: boolean }[];
+    const stored = await env.api("GET", `sprx_engagements?$select=sprx_name,sprx_referraldate,sprx_consent,_ownerid_value&$filter=_sprx_contactid_value eq ${contactId}`);
+    const rows = stored.json.value as { sprx_engagementid: string; sprx_name: string; sprx_referraldate: string; sprx_consent: boolean; _ownerid_value: string }[];
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ sprx_referraldate: day(-100), sprx_consent: true });
+    expect(rows[0]).toMatchObject({ sprx_referraldate: day(-100), sprx_consent: true, _ownerid_value: LINK_WORKERS[0].id });
     engagementId = rows[0].sprx_engagementid;
     engagementName = rows[0].sprx_name;
     await tracker().getByRole("heading", { name: `Engagement ${engagementName}` }).waitFor();
@@ -271,11 +275,31 @@ describe("a whole engagement through the contact form", () => {
     expect(await rows.first().textContent()).toContain("sprx_OnEngagementClosed");
   });
 
-  it("lists the engagement in the supervisor's 'Closed this quarter' view", async () => {
-    await page.goto(`${env.local.url}views`);
+  it("lists the engagement in the supervisor's 'Closed this quarter' view, and the caseload views follow who is looking", async () => {
+    // Each view as the model-driven app draws it, at its model-driven URL.
+    const viewUrl = (name: string) => `${env.local.url}main.aspx?pagetype=entitylist&etn=sprx_engagement&viewid=${SUPERVISOR_VIEWS.find((v) => v.name === name)?.savedQueryId ?? ""}`;
+    const countOf = async (name: string) => {
+      await page.goto(viewUrl(name));
+      return page.locator("table.grid caption .count").textContent();
+    };
+    const mine = await countOf("My active caseload");
+    // Switch to the hub's supervisor with the keyboard, through the picker in the header.
+    await page.getByRole("combobox", { name: "Act as" }).focus();
+    await page.getByRole("combobox", { name: "Act as" }).selectOption({ label: "Morgan Hale (Supervisor)" });
+    await tabTo(page, page.getByRole("button", { name: "Switch user" }));
+    await page.keyboard.press("Enter");
+    await page.locator("#acting-who").getByText("Morgan Hale").waitFor();
+    await page.goto(viewUrl("Closed this quarter"));
     const view = page.getByRole("region", { name: "Closed this quarter" });
     await view.getByRole("row").filter({ hasText: engagementName }).waitFor();
     expect(await view.getByRole("row").filter({ hasText: engagementName }).textContent()).toContain("Goals met");
+    expect(await countOf("My active caseload")).not.toBe(mine);
+    // The supervisor's team view spans both of the hub's link workers.
+    await page.goto(viewUrl("Team active caseload by link worker"));
+    const owners = await page.locator("table.grid tbody tr").allTextContents();
+    expect(owners.some((row) => row.includes("Alex Marlow"))).toBe(true);
+    expect(owners.some((row) => row.includes("Priya Hollis"))).toBe(true);
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it("ran without a script error or a Content-Security-Policy violation in the browser", () => {

@@ -6,10 +6,13 @@ import * as vm from "node:vm";
 import { SUPERVISOR_VIEWS } from "../../solution/views";
 import { CONTROL_NAMES } from "../../emulator/shell/assets";
 import { SCENARIOS, SEEDED_PEOPLE, seedDemoData } from "../../emulator/seed/demoData";
+import { FOUNDATION } from "../../emulator/seed/foundation";
 import { type TestEnvironment, startTestDataverse } from "./support/localDataverse";
 
 const NOW = new Date("2025-11-24T12:00:00Z");
 const FIRST_CONTACT = "de0a0001-0000-4000-8000-000000000001";
+/** The shell acts as a link worker unless told otherwise; the local administrator sees everyone. */
+const AS_ADMINISTRATOR = { Cookie: `sprx_caller=${FOUNDATION.adminUserId}` };
 let env: TestEnvironment;
 beforeEach(async () => {
   env = await startTestDataverse({ seed: seedDemoData, now: () => NOW });
@@ -19,15 +22,15 @@ afterEach(async () => {
 });
 
 describe("app shell", () => {
-  it("lists every person with a link to their contact page, on an accessible page", async () => {
-    const home = await env.request("GET", "/");
+  it("lists every person with a link to their contact form, on an accessible page (/ opens the app's people view)", async () => {
+    const home = await env.request("GET", "/", undefined, AS_ADMINISTRATOR);
     expect(home.status).toBe(200);
     expect(home.headers.get("Content-Type")).toMatch(/^text\/html/);
     expect(home.headers.get("Content-Security-Policy")).toMatch(/(^|; )script-src 'self'(;|$)/);
     expect(home.text).toMatch(/<html lang="en-GB">/);
     expect(home.text).toMatch(/<main id="main">/);
     expect(home.text).toMatch(/<nav aria-label="Local environment">/);
-    expect(home.text.match(/href="\/contacts\/[0-9a-f-]{36}"/g)).toHaveLength(SEEDED_PEOPLE);
+    expect(home.text.match(/href="\/main\.aspx\?pagetype=entityrecord&amp;etn=contact&amp;id=[0-9a-f-]{36}"/g)).toHaveLength(SEEDED_PEOPLE);
   });
 
   it("shows the contact, their engagement and says plainly that the controls are not built yet", async () => {
@@ -39,10 +42,12 @@ describe("app shell", () => {
     expect((await env.request("GET", "/contacts/00000000-0000-4000-8000-000000000000")).status).toBe(404);
   });
 
-  it("runs every supervisor view as a table with the view's columns", async () => {
-    const page = await env.request("GET", "/views");
-    for (const view of SUPERVISOR_VIEWS) expect(page.text).toContain(`aria-label="${view.name.replace(/&/g, "&amp;")}"`);
-    expect(page.text).toContain("Closed as disengaged (1)");
+  it("runs every supervisor view as a grid (/views opens the app's engagement views)", async () => {
+    const page = await env.request("GET", "/views", undefined, AS_ADMINISTRATOR);
+    for (const view of SUPERVISOR_VIEWS) expect(page.text).toContain(`<option value="${view.savedQueryId}"`);
+    const disengaged = SUPERVISOR_VIEWS.find((v) => v.name === "Closed as disengaged");
+    const closed = await env.request("GET", `/main.aspx?pagetype=entitylist&etn=sprx_engagement&viewid=${disengaged?.savedQueryId ?? ""}`, undefined, AS_ADMINISTRATOR);
+    expect(closed.text).toContain('Closed as disengaged <span class="count">(1 record)</span>');
   });
 
   it("escapes what it shows", async () => {
@@ -131,7 +136,7 @@ describe("contact form with the controls built", () => {
     expect(page.text.match(/data-control="(\w+)"/g)).toEqual(CONTROL_NAMES.map((name) => `data-control="${name}"`));
     // The harness order: platform libraries, each control's bundle, the harness, then the form script.
     const scripts = [...page.text.matchAll(/<script src="([^"]+)"><\/script>/g)].map((m) => m[1]);
-    expect(scripts).toEqual(["/out/harness/platform.js", ...CONTROL_NAMES.map((n) => `/out/controls/${n}/bundle.js`), "/out/harness/harness.js", "/shell/contact-form.js"]);
+    expect(scripts).toEqual(["/out/harness/platform.js", ...CONTROL_NAMES.map((n) => `/out/controls/${n}/bundle.js`), "/out/harness/harness.js", "/shell/contact-form.js", "/app/record-form.js"]);
     expect(page.text.match(/<script(?![^>]*\bsrc=)[^>]*>/g)).toBeNull();
     expect(page.text).not.toContain("npm run build");
   });
@@ -183,7 +188,7 @@ it("says plainly that the controls are not built while the harness is missing, e
   try {
     const page = await partial.request("GET", `/contacts/${FIRST_CONTACT}`);
     expect(page.text).toContain("not built yet");
-    expect(page.text).not.toContain("<script");
+    expect(page.text).not.toContain('<script src="/out/');
     expect((await partial.request("GET", "/out/harness/harness.js")).status).toBe(404);
   } finally {
     await partial.close();

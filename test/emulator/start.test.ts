@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { STEP_REGISTRATIONS } from "../../plugins/registrations";
 import { SCENARIOS, SEEDED_PEOPLE } from "../../emulator/seed/demoData";
+import { FOUNDATION } from "../../emulator/seed/foundation";
 import { type LocalEnvironment, startLocalEnvironment } from "../../emulator/start";
 
 jest.setTimeout(60_000);
@@ -25,8 +26,8 @@ describe("the local environment", () => {
   });
 
   const start = () => startLocalEnvironment({ port: 0, pluginPort: 0, dataDirectory, print: (line) => lines.push(line) });
-  const get = async (url: string) => {
-    const response = await fetch(url, { headers: { Accept: "application/json" } });
+  const get = async (url: string, cookie?: string) => {
+    const response = await fetch(url, { headers: { Accept: "application/json", ...(cookie ? { Cookie: cookie } : {}) } });
     return { status: response.status, text: await response.text() };
   };
 
@@ -40,7 +41,12 @@ describe("the local environment", () => {
     const home = await get(url);
     expect(home.status).toBe(200);
     expect(home.text).toContain(contacts.value[0].fullname);
-    expect((await get(`${url}views`)).text).toContain("Ready to close (2)");
+    // /views opens the app's engagement views, as the link worker the shell acts as by default;
+    // the local administrator sees every engagement in "Ready to close" through its model-driven URL.
+    const views = await get(`${url}views`);
+    expect(views.status).toBe(200);
+    expect(views.text).toContain("Acting as <strong>Alex Marlow</strong>");
+    expect((await get(`${url}main.aspx?pagetype=entitylist&etn=sprx_engagement&viewid=82574562-1fd8-457d-9ed8-8da61dce7058`, `sprx_caller=${FOUNDATION.adminUserId}`)).text).toContain('Ready to close <span class="count">(2 records)</span>');
     expect((await get(`${url}outbox`)).status).toBe(200);
     expect(fs.statSync(path.join(dataDirectory, "webhook.key")).mode & 0o077).toBe(0);
 

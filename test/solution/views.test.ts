@@ -96,7 +96,7 @@ describe("supervisor views (contract b)", () => {
 
 describe("charts", () => {
   it("count engagements grouped by stage and by closure reason", () => {
-    expect(CHARTS.map((c) => c.name)).toEqual(["Active engagements by stage", "Closures by reason"]);
+    expect(CHARTS.map((c) => c.name)).toEqual(["Active engagements by stage", "Closures by reason", "Closures this quarter by reason", "Change in life satisfaction at closure"]);
     expect(CHARTS[0].dataDescription).toContain('<attribute groupby="true" alias="groupby_column" name="sprx_stage" />');
     expect(CHARTS[1].dataDescription).toContain('<attribute groupby="true" alias="groupby_column" name="sprx_closurereason" />');
     for (const chart of CHARTS) expect(chart.presentationDescription).toMatch(/^<Chart[\s>]/);

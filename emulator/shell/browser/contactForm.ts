@@ -39,7 +39,9 @@ if (form && harness) {
 
   const mountInto = (host: HTMLElement): void => {
     try {
-      mounted.set(host, harness.mount(host, { control: host.dataset.control ?? "", contactId, webApiUrl, locale: "en-GB" }));
+      // The person the shell acts as (emulator/shell/actingUser.ts): who ticks a check, and whether they supervise.
+      const user = { userId: form.dataset.userId, userName: form.dataset.userName, supervisor: form.dataset.supervisor === "true" };
+      mounted.set(host, harness.mount(host, { control: host.dataset.control ?? "", contactId, webApiUrl, locale: "en-GB", ...user }));
     } catch (error) {
       showProblem(host, `${host.dataset.label ?? "This control"} could not start: ${error instanceof Error ? error.message : "unknown error"}`);
     }
