@@ -65,7 +65,7 @@ export function validateClosure(facts: ClosureFacts, config: EngagementConfigura
         missing.push({
           code: "closure.futureSessions",
           item,
-          message: `${closureCheckLabel(item)}: ${facts.openFutureSessions} future session(s) still booked`,
+          message: `${closureCheckLabel(item)}: ${facts.openFutureSessions} future ${facts.openFutureSessions === 1 ? "session" : "sessions"} still booked`,
         });
       }
       continue;

@@ -87,7 +87,7 @@ export function closureSummarySections(input: ClosureSummaryInput): SummarySecti
     {
       heading: "Contacts",
       lines: [
-        `${held.length} session(s) held${missed ? `, ${missed} missed` : ""}` +
+        `${held.length} ${held.length === 1 ? "session" : "sessions"} held${missed ? `, ${missed} missed` : ""}` +
           (held.length ? `, from ${held[0].day} to ${held[held.length - 1].day}, ${modes.join(", ")}` : ""),
       ],
     },

@@ -1,5 +1,6 @@
 import { type Calendar, type CalendarDay, addDays, dayFromIso, daysBetween, dayToIso } from "./calendar";
 import type { EngagementConfiguration } from "./configuration";
+import { type DayFormatter, dayFormatter } from "./dateFormat";
 import type { Problem } from "./problems";
 import { stageFor } from "./stage";
 import type { Attendance, GoalStatus, SessionMode, SignalKind, Stage } from "./vocabulary";
@@ -253,16 +254,17 @@ export function reviewGoal(
 /**
  * Input that cannot be right: sessions before the referral, attendance
  * recorded for a session that has not happened, stored numbers that run
- * against the dates. Every problem is returned, none thrown.
+ * against the dates. Every problem is returned, none thrown. Dates in the
+ * messages are in the user's format (dd/MM/yyyy unless told otherwise).
  */
-export function sessionProblems(facts: EngagementFacts, calendar: Calendar, now: Date): Problem[] {
+export function sessionProblems(facts: EngagementFacts, calendar: Calendar, now: Date, formatDay: DayFormatter = dayFormatter(undefined)): Problem[] {
   const problems: Problem[] = [];
   const referralDay = facts.referralDate ? dayFromIso(facts.referralDate) : undefined;
   const sorted = [...facts.sessions].sort(byStart);
   sorted.forEach((s, index) => {
-    const label = `the session on ${dayToIso(calendar.dayOf(s.start))}`;
+    const label = `the session on ${formatDay(calendar.dayOf(s.start))}`;
     if (referralDay !== undefined && calendar.dayOf(s.start) < referralDay) {
-      problems.push({ code: "session.beforeReferral", message: `${label} is before the referral date ${dayToIso(referralDay)}` });
+      problems.push({ code: "session.beforeReferral", message: `${label} is before the referral date ${formatDay(referralDay)}` });
     }
     if ((s.attendance === "attended" || s.attendance === "didNotAttend") && s.start.getTime() > now.getTime()) {
       problems.push({ code: "session.attendanceInFuture", message: `${label} has not happened yet, so its attendance cannot be recorded` });

@@ -8,5 +8,6 @@ export * from "./closure";
 export * from "./wellbeing";
 export * from "./closureSummary";
 export * from "./guidance";
+export * from "./dateFormat";
 export * from "./community";
 export * from "./communityGuidance";

@@ -55,6 +55,10 @@ export type Timepoint = (typeof TIMEPOINTS)[number];
 export const REFERRAL_SOURCES = ["gp", "otherHealthProfessional", "socialCare", "voluntarySector", "selfReferral", "other"] as const;
 export type ReferralSource = (typeof REFERRAL_SOURCES)[number];
 
+/** How the referral arrived (PRSB social prescribing standard, referral details: referral method). */
+export const REFERRAL_METHODS = ["electronic", "email", "letter", "telephone", "inPerson"] as const;
+export type ReferralMethod = (typeof REFERRAL_METHODS)[number];
+
 export const SIGNAL_KINDS = ["dnaStreak", "beyondPlan", "repeatedExtensions", "lateGoalGrowth", "stalledGoals"] as const;
 export type SignalKind = (typeof SIGNAL_KINDS)[number];
 

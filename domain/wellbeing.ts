@@ -1,5 +1,7 @@
-import { type Problem, throwIfAny } from "./problems";
-import type { Instrument } from "./vocabulary";
+import { type CalendarDay, dayFromIso } from "./calendar";
+import { type DayFormatter, dayFormatter } from "./dateFormat";
+import { type Problem, RuleViolation, throwIfAny } from "./problems";
+import type { Instrument, Timepoint } from "./vocabulary";
 
 /**
  * Outcome measures that are free to use: ONS4 (the four ONS personal
@@ -54,7 +56,7 @@ function checkedItems(instrument: Instrument, answers: Readonly<Record<string, n
       result[item] = value;
     }
   }
-  throwIfAny(`Invalid ${instrument === "ons4" ? "ONS4" : "UCLA-3"} answers`, problems);
+  throwIfAny(`Invalid ${instrumentName(instrument)} answers`, problems);
   return result;
 }
 
@@ -125,4 +127,64 @@ export function wellbeingChange(before: WellbeingScore, after: WellbeingScore): 
     return [change("total", before.total, after.total, true)];
   }
   return [];
+}
+
+/** A wellbeing measure as it would be stored, for the rules below. */
+export interface MeasureInput {
+  readonly id?: string;
+  readonly instrument: Instrument;
+  readonly timepoint: Timepoint;
+  /** Date-only, "YYYY-MM-DD"; undefined when not given. */
+  readonly completedOn?: string;
+  readonly answers: Readonly<Record<string, number | null | undefined>>;
+}
+
+/** Timepoints an engagement has at most one of per instrument. */
+export const SINGLE_TIMEPOINTS: ReadonlySet<Timepoint> = new Set<Timepoint>(["baseline", "closing"]);
+
+/**
+ * Everything wrong with a measure, all at once: every item of the instrument
+ * answered and in range; dated, not in the future and not before the
+ * referral; and only one baseline and one closing measure per instrument on
+ * an engagement. Dates in the messages are in the user's format.
+ */
+export function measureProblems(
+  measure: MeasureInput,
+  context: { readonly referralDay?: CalendarDay; readonly today: CalendarDay; readonly others: readonly Pick<MeasureInput, "id" | "instrument" | "timepoint">[] },
+  formatDay: DayFormatter = dayFormatter(undefined),
+): Problem[] {
+  const problems: Problem[] = [];
+  try {
+    scoreWellbeing(measure.instrument, measure.answers);
+  } catch (error) {
+    if (!(error instanceof RuleViolation)) throw error;
+    problems.push(...error.problems);
+  }
+  let day: CalendarDay | undefined;
+  try {
+    day = measure.completedOn ? dayFromIso(measure.completedOn) : undefined;
+  } catch {
+    problems.push({ code: "wellbeing.date", message: "the date it was completed is not a calendar date" });
+  }
+  if (!measure.completedOn) problems.push({ code: "wellbeing.date", message: "the date it was completed is missing" });
+  if (day !== undefined && day > context.today) {
+    problems.push({ code: "wellbeing.dateInFuture", message: `it is dated ${formatDay(day)}, which has not come yet` });
+  }
+  if (day !== undefined && context.referralDay !== undefined && day < context.referralDay) {
+    problems.push({ code: "wellbeing.beforeReferral", message: `it is dated ${formatDay(day)}, before the referral date ${formatDay(context.referralDay)}` });
+  }
+  if (SINGLE_TIMEPOINTS.has(measure.timepoint)) {
+    const twin = context.others.find((o) => o.id !== measure.id && o.instrument === measure.instrument && o.timepoint === measure.timepoint);
+    if (twin) {
+      problems.push({
+        code: "wellbeing.duplicateTimepoint",
+        message: `this engagement already has a ${measure.timepoint} ${instrumentName(measure.instrument)} measure; correct that one instead`,
+      });
+    }
+  }
+  return problems;
+}
+
+export function instrumentName(instrument: Instrument): string {
+  return instrument === "ons4" ? "ONS4" : "UCLA-3";
 }

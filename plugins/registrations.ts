@@ -46,12 +46,19 @@ export const STEP_HANDLERS = [
   "connectionValidation",
   "connectionFollowUp",
   "connectionRollups",
+  "engagementStateChanged",
+  "wellbeingValidation",
 ] as const;
 export type StepHandlerName = (typeof STEP_HANDLERS)[number];
 
 const SESSION_COLUMNS = ["regardingobjectid", "scheduledstart", "sprx_attendance", "sprx_mode", "statecode"] as const;
 const CONNECTION_OWNERS = ["sprx_engagementid", "sprx_serviceid"] as const;
 const CONNECTION_LIFECYCLE = ["sprx_status", "sprx_suggestedon", "sprx_referredon", "sprx_attendedon", "sprx_outcomeon", "sprx_outcomereason"] as const;
+/** A measure's stored inputs: its answers, when and what it measured, and whose engagement it belongs to. */
+const WELLBEING_COLUMNS = [
+  "sprx_engagementid", "sprx_instrument", "sprx_timepoint", "sprx_completedon", "sprx_ons4_satisfied", "sprx_ons4_worthwhile", "sprx_ons4_happy",
+  "sprx_ons4_anxious", "sprx_ucla_companionship", "sprx_ucla_leftout", "sprx_ucla_isolated",
+] as const;
 const ENGAGEMENT_IMAGE = ["statecode", "statuscode", "sprx_closurereason", "sprx_contactid", "sprx_closedon", "sprx_closureeventon"] as const;
 
 function step(
@@ -127,12 +134,20 @@ export const STEP_REGISTRATIONS: readonly StepRegistration[] = [
       { kind: "PostImage", alias: "PostImage", attributes: [...ENGAGEMENT_IMAGE] },
     ],
   }),
+  step("engagementStateChanged", "Update", "sprx_engagement", 40, "async", "Sets the stored stage to closed on closure, and back from the sessions on reopening.", {
+    rank: 3,
+    filteringAttributes: ["statecode"],
+  }),
+  step("wellbeingValidation", "Create", "sprx_wellbeingscore", 10, "sync", "Refuses a measure with an item unanswered, dated in the future or before the referral, or a second baseline or closing measure."),
+  step("wellbeingValidation", "Update", "sprx_wellbeingscore", 10, "sync", "Same checks when a measure is corrected.", {
+    filteringAttributes: [...WELLBEING_COLUMNS],
+  }),
   step("wellbeingScored", "Create", "sprx_wellbeingscore", 40, "async", "Computes totals, bands and the engagement's change on the server."),
-  step("wellbeingScored", "Update", "sprx_wellbeingscore", 40, "async", "Recomputes totals and bands when answers change.", {
-    filteringAttributes: [
-      "sprx_instrument", "sprx_timepoint", "sprx_ons4_satisfied", "sprx_ons4_worthwhile", "sprx_ons4_happy", "sprx_ons4_anxious",
-      "sprx_ucla_companionship", "sprx_ucla_leftout", "sprx_ucla_isolated",
-    ],
+  step("wellbeingScored", "Update", "sprx_wellbeingscore", 40, "async", "Recomputes totals, bands and the engagement's rollups when a measure is corrected.", {
+    filteringAttributes: [...WELLBEING_COLUMNS],
+  }),
+  step("wellbeingScored", "Delete", "sprx_wellbeingscore", 40, "async", "Recomputes the engagement's rollups from the measures that remain.", {
+    images: [{ kind: "PreImage", alias: "PreImage", attributes: ["sprx_engagementid"] }],
   }),
   // Community support (issue 15): the lifecycle is enforced before the write; follow-up dates and linking success after it.
   step("connectionValidation", "Create", "sprx_connection", 10, "sync", "Refuses a connection whose status, dates or move break the lifecycle, or one on a closed engagement."),

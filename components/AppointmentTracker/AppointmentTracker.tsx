@@ -2,7 +2,6 @@ import * as React from "react";
 import {
   Badge,
   Button,
-  Checkbox,
   Field,
   Input,
   Select,
@@ -12,29 +11,27 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import {
-  ATTENDANCES,
-  REFERRAL_SOURCES,
   SESSION_MODES,
   closureReasonLabel,
   dayFromIso,
   dayToIso,
   nextSessionNumber,
-  stageFor,
   stageName,
-  type Attendance,
   type EngagementState,
-  type ReferralSource,
   type SessionMode,
-  type SessionView,
 } from "../../domain";
 import { ControlShell } from "../shared/ControlShell";
 import { seenVersion } from "../shared/gateway";
 import { configurationFor, engagementFacts, evaluate, isClosed } from "../shared/facts";
-import { fromLocalInput, toLocalInput } from "../shared/format";
+import { DateTimeFields, dayTimeOf, instantOf, validDay, validTime, type DayTime } from "../shared/DateTimeFields";
+import { formatHint } from "../shared/DayInput";
+import { focusFirstInvalid } from "../shared/focusFirstInvalid";
 import type { ControlEnvironment } from "../shared/hostContext";
 import { ClosureReasonValues, keyOf, type EngagementRow } from "../shared/rows";
 import type { ContactEngagements } from "../shared/store";
 import { useEngagement, type EngagementHook } from "../shared/useEngagement";
+import { ClosedEngagement, SessionList } from "./Sessions";
+import { StartEngagement } from "./StartEngagement";
 
 const useStyles = makeStyles({
   stack: { display: "flex", flexDirection: "column", rowGap: tokens.spacingVerticalS },
@@ -69,8 +66,6 @@ const useStyles = makeStyles({
   form: { display: "flex", flexDirection: "column", rowGap: tokens.spacingVerticalS, maxWidth: "480px" },
 });
 
-const ATTENDANCE_RECORDABLE: readonly Attendance[] = ATTENDANCES.filter((a) => a !== "planned");
-
 export interface AppointmentTrackerProps {
   readonly env: ControlEnvironment;
 }
@@ -100,72 +95,14 @@ function TrackerBody({ env, hook, data }: { env: ControlEnvironment; hook: Engag
   const engagement = data.engagement;
   const open = engagement && !isClosed(engagement) ? engagement : undefined;
   const past = open ? data.pastEngagements : [...(engagement ? [engagement] : []), ...data.pastEngagements];
+  const closedLatest = engagement && !open ? engagement : undefined;
   return (
     <>
+      {closedLatest && <ClosedEngagement env={env} hook={hook} data={data} engagement={closedLatest} />}
       {open ? <OpenEngagement env={env} hook={hook} data={data} engagement={open} /> : <StartEngagement env={env} hook={hook} reReferral={past.length > 0} />}
       {past.length > 0 && <PastEngagements env={env} engagements={past} />}
       {open === undefined && engagement === undefined && past.length === 0 && <Text>{t("Tracker_NoEngagements")}</Text>}
     </>
-  );
-}
-
-function StartEngagement({ env, hook, reReferral }: { env: ControlEnvironment; hook: EngagementHook; reReferral: boolean }): React.ReactElement {
-  const t = env.strings;
-  const styles = useStyles();
-  const today = dayToIso(env.calendar.dayOf(env.now()));
-  const [referralDate, setReferralDate] = React.useState(today);
-  const [source, setSource] = React.useState<ReferralSource | "">("");
-  const [reason, setReason] = React.useState("");
-  const [consent, setConsent] = React.useState(false);
-  const [tried, setTried] = React.useState(false);
-
-  const problems = {
-    referralDate: !isDay(referralDate) ? t("Start_DateInvalid") : referralDate > today ? t("Start_DateInFuture") : undefined,
-    source: source ? undefined : t("Start_SourceRequired"),
-    reason: reason.trim() ? undefined : t("Start_ReasonRequired"),
-    consent: consent ? undefined : t("Start_ConsentRequired"),
-  };
-  const shown = (problem: string | undefined) => (tried ? problem : undefined);
-
-  const submit = async (event: React.FormEvent) => {
-    event.preventDefault();
-    setTried(true);
-    if (Object.values(problems).some(Boolean) || !env.contactId || !source) return;
-    const contactId = env.contactId;
-    // On success the open engagement replaces this form; on failure everything typed stays.
-    await hook.save(() => env.store.startEngagement(contactId, { referralDate, source, reason: reason.trim(), consent }), t("Start_Saved"));
-  };
-
-  return (
-    <form className={styles.form} onSubmit={(e) => void submit(e)} noValidate aria-label={t("Start_Title")}>
-      <Text as="h3" weight="semibold" size={400}>
-        {t(reReferral ? "Start_TitleReReferral" : "Start_Title")}
-      </Text>
-      <Field label={t("Start_ReferralDate")} required validationMessage={shown(problems.referralDate)}>
-        <Input type="date" value={referralDate} max={today} onChange={(_, d) => setReferralDate(d.value)} />
-      </Field>
-      <Field label={t("Start_Source")} required validationMessage={shown(problems.source)}>
-        <Select value={source} onChange={(_, d) => setSource(d.value as ReferralSource | "")}>
-          <option value="">{t("Common_Choose")}</option>
-          {REFERRAL_SOURCES.map((s) => (
-            <option key={s} value={s}>
-              {t(`ReferralSource_${s}`)}
-            </option>
-          ))}
-        </Select>
-      </Field>
-      <Field label={t("Start_Reason")} required validationMessage={shown(problems.reason)}>
-        <Textarea value={reason} onChange={(_, d) => setReason(d.value)} resize="vertical" />
-      </Field>
-      <Field validationMessage={shown(problems.consent)}>
-        <Checkbox checked={consent} onChange={(_, d) => setConsent(d.checked === true)} label={t("Start_Consent")} />
-      </Field>
-      <div>
-        <Button type="submit" appearance="primary" disabled={hook.saving}>
-          {t("Start_Submit")}
-        </Button>
-      </div>
-    </form>
   );
 }
 
@@ -261,129 +198,21 @@ function WindowBar({ env, state }: { env: ControlEnvironment; state: EngagementS
   );
 }
 
-function SessionList(props: { env: ControlEnvironment; hook: EngagementHook; state: EngagementState; data: ContactEngagements }): React.ReactElement {
-  const { env, hook, state, data } = props;
-  const t = env.strings;
-  const styles = useStyles();
-  const booked = state.sessions.filter((s) => s.attendance === "attended" || s.attendance === "planned").length;
-  const placeholders = Array.from({ length: Math.max(0, state.plannedSessions - booked) }, (_, i) => booked + i + 1);
-  return (
-    <section aria-labelledby="sprx-sessions-heading" className={styles.stack}>
-      <Text as="h4" weight="semibold" id="sprx-sessions-heading">
-        {t("Sessions_Heading")}
-      </Text>
-      <ol className={styles.list}>
-        {state.sessions.map((session) => (
-          <SessionItem
-            key={session.id ?? session.day}
-            env={env}
-            hook={hook}
-            session={session}
-            planned={state.plannedSessions}
-            etag={data.sessions.find((row) => row.activityid === session.id)?.["@odata.etag"]}
-          />
-        ))}
-        {placeholders.map((number) => (
-          <li key={`placeholder-${number}`} className={styles.session}>
-            <Text weight="semibold">{t("Session_Title", { number, stage: stageName(stageFor(number - 1, state.plannedSessions, false)) })}</Text>
-            <Text>{t("Session_NotBooked")}</Text>
-          </li>
-        ))}
-      </ol>
-    </section>
-  );
-}
-
-function SessionItem(props: { env: ControlEnvironment; hook: EngagementHook; session: SessionView; planned: number; etag?: string | null }): React.ReactElement {
-  const { env, hook, session, planned, etag } = props;
-  const t = env.strings;
-  const styles = useStyles();
-  const [attendance, setAttendance] = React.useState<Attendance | "">("");
-  const [rescheduling, setRescheduling] = React.useState(false);
-  const [when, setWhen] = React.useState(() => toLocalInput(session.start, env.offsetMinutes));
-  const id = session.id ?? "";
-  const counted = session.attendance === "attended" || session.attendance === "planned";
-  const choices = ATTENDANCE_RECORDABLE.filter((a) => session.isPast || (a !== "attended" && a !== "didNotAttend"));
-
-  const record = async () => {
-    if (!attendance) return;
-    const ok = await hook.save(() => env.store.updateSession({ id, etag }, { attendance }), t("Session_AttendanceSaved", { number: session.sessionNumber }));
-    if (ok) setAttendance("");
-  };
-  const reschedule = async () => {
-    const start = fromLocalInput(when, env.offsetMinutes);
-    if (!start) return;
-    const end = new Date(start.getTime() + 60 * 60_000);
-    const ok = await hook.save(() => env.store.updateSession({ id, etag }, { start, end }), t("Session_Rescheduled", { number: session.sessionNumber }));
-    if (ok) setRescheduling(false);
-  };
-
-  return (
-    <li className={styles.session}>
-      <Text weight="semibold">
-        {counted
-          ? t("Session_Title", { number: session.sessionNumber, stage: stageName(stageFor(session.sessionNumber - 1, planned, false)) })
-          : t("Session_TitleNotCounted")}
-      </Text>
-      <div className={styles.row}>
-        <Text>{env.format.dateTime(session.start)}</Text>
-        <Text>{t("Session_Week", { week: env.format.integer(session.week) })}</Text>
-        <Badge appearance="tint" color={attendanceColour(session.attendance)}>
-          {t(`Attendance_${session.attendance}`)}
-        </Badge>
-        {session.mode && <Text>{t(`Mode_${session.mode}`)}</Text>}
-      </div>
-      {session.attendance === "planned" && (
-        <div className={styles.row}>
-          <Field label={t("Session_RecordLabel", { number: session.sessionNumber })}>
-            <Select value={attendance} onChange={(_, d) => setAttendance(d.value as Attendance | "")}>
-              <option value="">{t("Common_Choose")}</option>
-              {choices.map((a) => (
-                <option key={a} value={a}>
-                  {t(`Attendance_${a}`)}
-                </option>
-              ))}
-            </Select>
-          </Field>
-          <Button onClick={() => void record()} disabled={!attendance || hook.saving}>
-            {t("Session_Record")}
-          </Button>
-          <Button appearance="subtle" onClick={() => setRescheduling((r) => !r)} aria-expanded={rescheduling}>
-            {t("Session_Reschedule")}
-          </Button>
-        </div>
-      )}
-      {rescheduling && (
-        <div className={styles.row}>
-          <Field label={t("Session_NewTime", { number: session.sessionNumber })} validationMessage={fromLocalInput(when, env.offsetMinutes) ? undefined : t("Book_TimeInvalid")}>
-            <Input type="datetime-local" value={when} onChange={(_, d) => setWhen(d.value)} />
-          </Field>
-          <Button appearance="primary" onClick={() => void reschedule()} disabled={hook.saving}>
-            {t("Session_SaveTime")}
-          </Button>
-        </div>
-      )}
-    </li>
-  );
-}
-
-function attendanceColour(attendance: Attendance): "success" | "danger" | "informative" | "subtle" {
-  if (attendance === "attended") return "success";
-  if (attendance === "didNotAttend") return "danger";
-  if (attendance === "planned") return "informative";
-  return "subtle";
-}
-
 interface Slot {
   readonly start: Date;
   readonly end?: Date;
 }
 
-/** The server's suggested slots: a JSON array of ISO strings or of {start, end}; anything else shows none. */
+/**
+ * The server's suggested slots, as the nextSessionSuggestion step stores them
+ * ({ suggestedOn, latestDay, source, slots: [{ start, end }] }), or a bare
+ * array of ISO strings or {start, end}; anything else shows none.
+ */
 export function parseSuggestedSlots(text: string | null | undefined, now: Date): Slot[] {
   if (!text) return [];
   try {
-    const parsed: unknown = JSON.parse(text);
+    const stored: unknown = JSON.parse(text);
+    const parsed: unknown = Array.isArray(stored) ? stored : (stored as { slots?: unknown } | null)?.slots;
     if (!Array.isArray(parsed)) return [];
     return parsed
       .map((entry: unknown): Slot | undefined => {
@@ -402,32 +231,37 @@ function BookSession(props: { env: ControlEnvironment; hook: EngagementHook; eng
   const { env, hook, engagement, number, engagementId } = props;
   const t = env.strings;
   const styles = useStyles();
-  const [when, setWhen] = React.useState("");
+  const [when, setWhen] = React.useState<DayTime>({ day: "", time: "" });
   const [minutes, setMinutes] = React.useState("60");
   const [mode, setMode] = React.useState<SessionMode>("inPerson");
   const [tried, setTried] = React.useState(false);
+  const formRef = React.useRef<HTMLFormElement>(null);
   const slots = parseSuggestedSlots(engagement.sprx_suggestedslots, env.now());
-  const start = fromLocalInput(when, env.offsetMinutes);
+  const start = instantOf(env, when);
   const duration = Number(minutes);
   const problems = {
-    when: !start ? t("Book_TimeRequired") : undefined,
+    day: validDay(env, when.day) ? undefined : t("Book_DateInvalid", { format: formatHint(env) }),
+    time: validTime(when.time) ? undefined : t("Book_StartInvalid"),
     minutes: Number.isInteger(duration) && duration >= 5 && duration <= 480 ? undefined : t("Book_DurationInvalid"),
   };
 
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
     setTried(true);
-    if (!start || problems.minutes) return;
+    if (!start || problems.minutes) {
+      focusFirstInvalid(formRef.current);
+      return;
+    }
     const end = new Date(start.getTime() + duration * 60_000);
     const ok = await hook.save(() => env.store.bookSession(engagementId, { number, start, end, mode }), t("Book_Saved", { number }));
     if (ok) {
-      setWhen("");
+      setWhen({ day: "", time: "" });
       setTried(false);
     }
   };
 
   return (
-    <form className={styles.form} onSubmit={(e) => void submit(e)} noValidate aria-labelledby="sprx-book-heading">
+    <form ref={formRef} className={styles.form} onSubmit={(e) => void submit(e)} noValidate aria-labelledby="sprx-book-heading">
       <Text as="h4" weight="semibold" id="sprx-book-heading">
         {t("Book_Heading", { number })}
       </Text>
@@ -439,7 +273,7 @@ function BookSession(props: { env: ControlEnvironment; hook: EngagementHook; eng
               key={slot.start.toISOString()}
               size="small"
               onClick={() => {
-                setWhen(toLocalInput(slot.start, env.offsetMinutes));
+                setWhen(dayTimeOf(env, slot.start));
                 if (slot.end) setMinutes(String(Math.round((slot.end.getTime() - slot.start.getTime()) / 60_000)));
               }}
             >
@@ -448,9 +282,16 @@ function BookSession(props: { env: ControlEnvironment; hook: EngagementHook; eng
           ))}
         </div>
       )}
-      <Field label={t("Book_Time")} required validationMessage={tried ? problems.when : undefined}>
-        <Input type="datetime-local" value={when} onChange={(_, d) => setWhen(d.value)} />
-      </Field>
+      <DateTimeFields
+        env={env}
+        value={when}
+        onChange={setWhen}
+        required
+        dateLabel={t("Book_Date")}
+        timeLabel={t("Book_Start")}
+        dateProblem={tried ? problems.day : undefined}
+        timeProblem={tried ? problems.time : undefined}
+      />
       <Field label={t("Book_Duration")} validationMessage={tried ? problems.minutes : undefined}>
         <Input type="number" min={5} max={480} step={5} value={minutes} onChange={(_, d) => setMinutes(d.value)} />
       </Field>
@@ -528,7 +369,7 @@ function PastEngagements({ env, engagements }: { env: ControlEnvironment; engage
           return (
             <li key={e.sprx_engagementid ?? e.sprx_name}>
               <Text>
-                {t(e.statecode === 1 ? "Past_Closed" : "Past_Open", {
+                {t(e.statecode !== 1 ? "Past_Open" : e.sprx_sessionsattended === 1 ? "Past_ClosedOne" : "Past_Closed", {
                   reference: e.sprx_name ?? "",
                   referred: e.sprx_referraldate ? env.format.day(e.sprx_referraldate) : "–",
                   closed: e.sprx_closedon ? env.format.dateTime(new Date(e.sprx_closedon)) : "–",
@@ -542,13 +383,4 @@ function PastEngagements({ env, engagements }: { env: ControlEnvironment; engage
       </ul>
     </section>
   );
-}
-
-function isDay(text: string): boolean {
-  try {
-    dayFromIso(text);
-    return text.length === 10;
-  } catch {
-    return false;
-  }
 }

@@ -1,5 +1,15 @@
 import * as React from "react";
-import { Badge, Button, Checkbox, Field, Select, Text, Textarea, makeStyles, tokens } from "@fluentui/react-components";
+import {
+  Badge,
+  Button,
+  Checkbox,
+  Field,
+  Select,
+  Text,
+  Textarea,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
 import {
   CHECKS_PROVED_FROM_RECORD,
   CLOSURE_REASONS,
@@ -12,13 +22,14 @@ import {
 } from "../../domain";
 import { ControlShell } from "../shared/ControlShell";
 import { communitySupportOf } from "../shared/communityFacts";
-import { seenVersion } from "../shared/gateway";
+import { seenVersion, type Versioned } from "../shared/gateway";
 import { configurationFor, evaluate, isClosed } from "../shared/facts";
 import type { ControlEnvironment } from "../shared/hostContext";
 import { ClosureCheckItemValues, ClosureReasonValues, TimepointValues, keyOf, type ClosureCheckRow, type EngagementRow } from "../shared/rows";
 import type { ContactEngagements } from "../shared/store";
 import { useEngagement, type EngagementHook } from "../shared/useEngagement";
 import { WellbeingForm } from "../shared/WellbeingForm";
+import { ConfirmClosure } from "./ConfirmClosure";
 
 const useStyles = makeStyles({
   stack: { display: "flex", flexDirection: "column", rowGap: tokens.spacingVerticalS },
@@ -94,6 +105,19 @@ function OpenChecklist(props: { env: ControlEnvironment; hook: EngagementHook; d
   const verdict = validateClosure({ reason, done, summary, openFutureSessions, closingWellbeingRecorded, communitySupport }, config);
   const items = reason ? requiredChecks(reason, config) : [];
 
+  // Notes as typed, by item; one Save notes writes every note that changed.
+  const [notes, setNotes] = React.useState<Partial<Record<ClosureCheckItem, string>>>({});
+  const changedNotes = items.filter((item) => !CHECKS_PROVED_FROM_RECORD.has(item) && notes[item] !== undefined && notes[item] !== (rows.get(item)?.sprx_note ?? ""));
+  const saveNotes = () =>
+    void hook.save(async () => {
+      for (const item of changedNotes) {
+        const row = rows.get(item);
+        await env.store.saveCheck(engagement.sprx_engagementid ?? "", versionOfCheck(row), {
+          item, label: closureCheckLabel(item), done: row?.sprx_done === true, note: notes[item] ?? "", userId: env.userId, now: env.now(),
+        });
+      }
+    }, t("Checklist_NotesSaved", { count: changedNotes.length }));
+
   const chooseReason = (value: string) => {
     const chosen = value as ClosureReason;
     void hook.save(
@@ -139,12 +163,27 @@ function OpenChecklist(props: { env: ControlEnvironment; hook: EngagementHook; d
                   engagement={engagement}
                   met={item === "futureSessionsCancelled" ? openFutureSessions === 0 : closingWellbeingRecorded}
                   openFutureSessions={openFutureSessions}
+                  scores={data.scores}
                 />
               ) : (
-                <TickedCheck key={item} env={env} hook={hook} item={item} row={rows.get(item)} engagementId={engagement.sprx_engagementid ?? ""} />
+                <TickedCheck
+                  key={item}
+                  env={env}
+                  hook={hook}
+                  item={item}
+                  row={rows.get(item)}
+                  engagementId={engagement.sprx_engagementid ?? ""}
+                  note={notes[item] ?? rows.get(item)?.sprx_note ?? ""}
+                  onNote={(text) => setNotes((n) => ({ ...n, [item]: text }))}
+                />
               ),
             )}
           </ul>
+          <div>
+            <Button disabled={hook.saving || changedNotes.length === 0} onClick={saveNotes}>
+              {t("Checklist_SaveNotes")}
+            </Button>
+          </div>
         </section>
       )}
       <section aria-labelledby="sprx-summary-heading" className={styles.form}>
@@ -185,61 +224,61 @@ function OpenChecklist(props: { env: ControlEnvironment; hook: EngagementHook; d
           </ul>
         </section>
       )}
-      <div>
-        <Button
-          appearance="primary"
-          disabledFocusable={!verdict.canClose || hook.saving}
-          aria-describedby={verdict.canClose ? undefined : "sprx-missing-list"}
-          onClick={close}
-        >
-          {t("Checklist_Close")}
-        </Button>
-      </div>
+      <ConfirmClosure env={env} canClose={verdict.canClose} saving={hook.saving} consentToShare={engagement.sprx_consenttoshare === true} onConfirm={close} />
     </div>
   );
 }
 
-function TickedCheck(props: { env: ControlEnvironment; hook: EngagementHook; item: ClosureCheckItem; row?: ClosureCheckRow; engagementId: string }): React.ReactElement {
-  const { env, hook, item, row, engagementId } = props;
+function TickedCheck(props: {
+  env: ControlEnvironment;
+  hook: EngagementHook;
+  item: ClosureCheckItem;
+  row?: ClosureCheckRow;
+  engagementId: string;
+  note: string;
+  onNote: (text: string) => void;
+}): React.ReactElement {
+  const { env, hook, item, row, engagementId, note, onNote } = props;
   const t = env.strings;
   const styles = useStyles();
-  const [note, setNote] = React.useState(row?.sprx_note ?? "");
   const label = closureCheckLabel(item);
   const done = row?.sprx_done === true;
-  const save = (nextDone: boolean, message: string) =>
+  // Ticking saves the note typed beside it too.
+  const tick = (nextDone: boolean) =>
     void hook.save(
-      () =>
-        env.store.saveCheck(engagementId, row?.sprx_closurecheckid ? { id: row.sprx_closurecheckid, etag: row["@odata.etag"] } : undefined, {
-          item,
-          label,
-          done: nextDone,
-          note,
-          userId: env.userId,
-          now: env.now(),
-        }),
-      message,
+      () => env.store.saveCheck(engagementId, versionOfCheck(row), { item, label, done: nextDone, note, userId: env.userId, now: env.now() }),
+      t(nextDone ? "Checklist_Ticked" : "Checklist_Unticked", { item: label }),
     );
   const byId = row?._sprx_donebyid_value;
   const who = (row as Record<string, unknown> | undefined)?.[`_sprx_donebyid_value${FORMATTED}`];
   const whoText = typeof who === "string" && who ? who : byId && env.userId.replace(/[{}]/g, "").toLowerCase() === byId.toLowerCase() ? t("Checklist_You") : t("Checklist_Colleague");
   return (
     <li className={styles.item}>
-      <Checkbox checked={done} disabled={hook.saving} label={label} onChange={(_, d) => save(d.checked === true, t(d.checked === true ? "Checklist_Ticked" : "Checklist_Unticked", { item: label }))} />
+      <Checkbox checked={done} disabled={hook.saving} label={label} onChange={(_, d) => tick(d.checked === true)} />
       {done && row?.sprx_doneon && <Text>{t("Checklist_DoneBy", { who: whoText, when: env.format.dateTime(new Date(row.sprx_doneon)) })}</Text>}
-      <div className={styles.row}>
-        <Field label={t("Checklist_Note", { item: label })}>
-          <Textarea value={note} onChange={(_, d) => setNote(d.value)} resize="vertical" />
-        </Field>
-        <Button size="small" disabled={hook.saving || note === (row?.sprx_note ?? "")} onClick={() => save(done, t("Checklist_NoteSaved", { item: label }))} aria-label={t("Checklist_SaveNoteNamed", { item: label })}>
-          {t("Checklist_SaveNote")}
-        </Button>
-      </div>
+      {/* The item's name is the checkbox just above: the visible label does not repeat it; the accessible name does, to tell the notes apart. */}
+      <Field label={t("Checklist_NoteLabel")} hint={t("Checklist_NoteHint")}>
+        <Textarea value={note} onChange={(_, d) => onNote(d.value)} resize="vertical" aria-label={t("Checklist_Note", { item: label })} />
+      </Field>
     </li>
   );
 }
 
-function ProvedCheck(props: { env: ControlEnvironment; hook: EngagementHook; item: ClosureCheckItem; engagement: EngagementRow; met: boolean; openFutureSessions: number }): React.ReactElement {
-  const { env, hook, item, engagement, met, openFutureSessions } = props;
+/** A check row as loaded, for a conditional write. */
+function versionOfCheck(row: ClosureCheckRow | undefined): Versioned | undefined {
+  return row?.sprx_closurecheckid ? { id: row.sprx_closurecheckid, etag: row["@odata.etag"] } : undefined;
+}
+
+function ProvedCheck(props: {
+  env: ControlEnvironment;
+  hook: EngagementHook;
+  item: ClosureCheckItem;
+  engagement: EngagementRow;
+  met: boolean;
+  openFutureSessions: number;
+  scores: ContactEngagements["scores"];
+}): React.ReactElement {
+  const { env, hook, item, engagement, met, openFutureSessions, scores } = props;
   const t = env.strings;
   const styles = useStyles();
   return (
@@ -254,13 +293,23 @@ function ProvedCheck(props: { env: ControlEnvironment; hook: EngagementHook; ite
         {item === "futureSessionsCancelled"
           ? met
             ? t("Checklist_NoFutureSessions")
-            : t("Checklist_FutureSessions", { count: env.format.integer(openFutureSessions) })
+            : openFutureSessions === 1
+              ? t("Checklist_FutureSessionsOne")
+              : t("Checklist_FutureSessions", { count: env.format.integer(openFutureSessions) })
           : met
             ? t("Checklist_ClosingMeasureStored")
             : t("Checklist_ClosingMeasureMissing")}
       </Text>
       {item === "closingWellbeingRecorded" && !met && (
-        <WellbeingForm env={env} hook={hook} engagementId={engagement.sprx_engagementid ?? ""} timepoint="closing" headingLevel="h4" />
+        <WellbeingForm
+          env={env}
+          hook={hook}
+          engagementId={engagement.sprx_engagementid ?? ""}
+          scores={scores}
+          referralDate={engagement.sprx_referraldate}
+          timepoint="closing"
+          headingLevel="h4"
+        />
       )}
     </li>
   );

@@ -1,28 +1,26 @@
 import * as React from "react";
-import { Badge, Button, Card, CardHeader, Checkbox, Field, Input, Select, Text, Textarea, makeStyles, tokens } from "@fluentui/react-components";
+import { Badge, Button, Card, CardHeader, Checkbox, Field, Select, Text, Textarea, makeStyles, tokens } from "@fluentui/react-components";
 import {
   BARRIERS,
   GOAL_STATUSES,
-  ONS4_ITEMS,
   barrierGuidance,
   conversationGuidance,
   reviewGoal,
   stageGuidance,
   stageName,
-  wellbeingChange,
   type Barrier,
   type GoalStatus,
-  type Instrument,
 } from "../../domain";
 import { ControlShell } from "../shared/ControlShell";
 import { seenVersion } from "../shared/gateway";
 import { ScaleSelect } from "../shared/ScaleSelect";
-import { WellbeingForm } from "../shared/WellbeingForm";
-import { evaluate, isClosed, scoredMeasures, type ScoredMeasure } from "../shared/facts";
+import { evaluate, isClosed } from "../shared/facts";
+import { Wellbeing } from "./WellbeingSection";
 import type { ControlEnvironment } from "../shared/hostContext";
 import { BarrierValues, GoalStatusValues, keyOf, keysOf, multiSelectValue, type EngagementRow, type GoalRow } from "../shared/rows";
 import type { ContactEngagements } from "../shared/store";
 import { useEngagement, type EngagementHook } from "../shared/useEngagement";
+import { DayInput, dayFromText, dayText, formatHint } from "../shared/DayInput";
 
 const useStyles = makeStyles({
   stack: { display: "flex", flexDirection: "column", rowGap: tokens.spacingVerticalS },
@@ -32,6 +30,14 @@ const useStyles = makeStyles({
   item: { padding: tokens.spacingHorizontalS, borderRadius: tokens.borderRadiusMedium, border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}` },
   form: { display: "flex", flexDirection: "column", rowGap: tokens.spacingVerticalS, maxWidth: "480px" },
   card: { backgroundColor: tokens.colorPaletteYellowBackground1 },
+  planSection: {
+    display: "flex",
+    flexDirection: "column",
+    rowGap: tokens.spacingVerticalM,
+    marginTop: tokens.spacingVerticalL,
+    paddingTop: tokens.spacingVerticalM,
+    borderTop: `${tokens.strokeWidthThick} solid ${tokens.colorNeutralStroke1}`,
+  },
 });
 
 const SCALE = Array.from({ length: 10 }, (_, i) => i + 1);
@@ -74,7 +80,8 @@ function GuidanceBody(props: { env: ControlEnvironment; hook: EngagementHook; da
     <div className={styles.stack}>
       <section aria-labelledby="sprx-stage-heading" className={styles.stack}>
         <Text as="h3" weight="semibold" size={400} id="sprx-stage-heading">
-          {t("Guidance_StageHeading", { stage: stageName(state.stage), title: guidance.title })}
+          {/* "Closed: Closed" says nothing twice: a title that is the stage's own name stands alone. */}
+          {guidance.title === stageName(state.stage) ? guidance.title : t("Guidance_StageHeading", { stage: stageName(state.stage), title: guidance.title })}
         </Text>
         <Text>{guidance.purpose}</Text>
         {guidance.toCover.length > 0 && (
@@ -135,9 +142,15 @@ function GuidanceBody(props: { env: ControlEnvironment; hook: EngagementHook; da
           </ul>
         </Card>
       )}
-      <Goals env={env} hook={hook} data={data} engagement={engagement} readOnly={closed} />
-      <Barriers env={env} hook={hook} engagement={engagement} readOnly={closed} />
-      <Wellbeing env={env} hook={hook} data={data} engagement={engagement} readOnly={closed} />
+      {/* The person's own record — plan, barriers, measures — in a section of its own, apart from the guidance above. */}
+      <div className={styles.planSection}>
+        <Text as="h3" weight="semibold" size={400}>
+          {t("Plan_Heading")}
+        </Text>
+        <Goals env={env} hook={hook} data={data} engagement={engagement} readOnly={closed} />
+        <Barriers env={env} hook={hook} engagement={engagement} readOnly={closed} />
+        <Wellbeing env={env} hook={hook} data={data} engagement={engagement} readOnly={closed} />
+      </div>
     </div>
   );
 }
@@ -152,13 +165,13 @@ interface GoalDraft {
 
 const emptyGoal: GoalDraft = { name: "", importance: "", confidence: "", status: "notStarted", reviewDate: "" };
 
-function draftOf(goal: GoalRow): GoalDraft {
+function draftOf(env: ControlEnvironment, goal: GoalRow): GoalDraft {
   return {
     name: goal.sprx_name ?? "",
     importance: goal.sprx_importance ? String(goal.sprx_importance) : "",
     confidence: goal.sprx_confidence ? String(goal.sprx_confidence) : "",
     status: keyOf(GoalStatusValues, goal.sprx_status) ?? "notStarted",
-    reviewDate: goal.sprx_reviewdate ?? "",
+    reviewDate: dayText(env, goal.sprx_reviewdate),
   };
 }
 
@@ -183,7 +196,7 @@ function Goals(props: { env: ControlEnvironment; hook: EngagementHook; data: Con
               {editing === id ? (
                 <GoalForm
                   env={env}
-                  initial={draftOf(goal)}
+                  initial={draftOf(env, goal)}
                   submitLabel={t("Goals_SaveReview")}
                   busy={hook.saving}
                   onCancel={() => setEditing(undefined)}
@@ -219,7 +232,8 @@ function Goals(props: { env: ControlEnvironment; hook: EngagementHook; data: Con
           );
         })}
       </ul>
-      {!readOnly && (
+      {/* One edit form at a time: while a goal is reviewed, "Add a goal" waits. */}
+      {!readOnly && editing === undefined && (
         <GoalForm
           env={env}
           initial={emptyGoal}
@@ -242,11 +256,13 @@ function GoalForm(props: {
   onSubmit: (goal: { name: string; importance: number; confidence: number; status: GoalStatus; reviewDate: string | null }) => Promise<boolean>;
   onCancel?: () => void;
 }): React.ReactElement {
-  const t = props.env.strings;
+  const { env } = props;
+  const t = env.strings;
   const styles = useStyles();
   const [draft, setDraft] = React.useState(props.initial);
   const [tried, setTried] = React.useState(false);
   const set = (changes: Partial<GoalDraft>) => setDraft((d) => ({ ...d, ...changes }));
+  const reviewDateInvalid = tried && draft.reviewDate.trim() !== "" && !dayFromText(env, draft.reviewDate);
   const problems = {
     name: draft.name.trim() ? undefined : t("Goals_NameRequired"),
     importance: draft.importance ? undefined : t("Goals_ScoreRequired"),
@@ -255,13 +271,13 @@ function GoalForm(props: {
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
     setTried(true);
-    if (Object.values(problems).some(Boolean)) return;
+    if (Object.values(problems).some(Boolean) || (draft.reviewDate.trim() !== "" && !dayFromText(env, draft.reviewDate))) return;
     const ok = await props.onSubmit({
       name: draft.name,
       importance: Number(draft.importance),
       confidence: Number(draft.confidence),
       status: draft.status,
-      reviewDate: draft.reviewDate || null,
+      reviewDate: draft.reviewDate.trim() ? (dayFromText(env, draft.reviewDate) ?? null) : null,
     });
     if (ok && !props.onCancel) {
       setDraft(props.initial);
@@ -295,8 +311,8 @@ function GoalForm(props: {
             ))}
           </Select>
         </Field>
-        <Field label={t("Goals_ReviewDate")}>
-          <Input type="date" value={draft.reviewDate} onChange={(_, d) => set({ reviewDate: d.value })} />
+        <Field label={t("Goals_ReviewDate")} hint={formatHint(env)} validationMessage={reviewDateInvalid ? t("Goals_ReviewDateInvalid", { format: formatHint(env) }) : undefined}>
+          <DayInput env={env} value={draft.reviewDate} onChange={(text) => set({ reviewDate: text })} />
         </Field>
       </div>
       <div className={styles.row}>
@@ -371,66 +387,4 @@ function Barriers(props: { env: ControlEnvironment; hook: EngagementHook; engage
       )}
     </section>
   );
-}
-
-/** The first baseline (or, failing that, the first measure) and the latest, per instrument. */
-function baselineAndLatest(measures: readonly ScoredMeasure[], instrument: Instrument): { baseline?: ScoredMeasure; latest?: ScoredMeasure } {
-  const own = measures.filter((m) => m.instrument === instrument);
-  const baseline = own.find((m) => m.timepoint === "baseline") ?? own[0];
-  const latest = own.at(-1);
-  return { baseline, latest: latest === baseline ? undefined : latest };
-}
-
-function Wellbeing(props: { env: ControlEnvironment; hook: EngagementHook; data: ContactEngagements; engagement: EngagementRow; readOnly: boolean }): React.ReactElement {
-  const { env, hook, data, engagement, readOnly } = props;
-  const t = env.strings;
-  const styles = useStyles();
-  const measures = scoredMeasures(data.scores);
-  return (
-    <section aria-labelledby="sprx-wellbeing-heading" className={styles.stack}>
-      <Text as="h4" weight="semibold" id="sprx-wellbeing-heading">
-        {t("Wellbeing_Heading")}
-      </Text>
-      {(["ons4", "ucla3"] as const).map((instrument) => {
-        const { baseline, latest } = baselineAndLatest(measures, instrument);
-        if (!baseline) return <Text key={instrument}>{t("Wellbeing_NoneYet", { instrument: t(`Instrument_${instrument}`) })}</Text>;
-        return (
-          <div key={instrument} className={styles.item}>
-            <Text weight="semibold">{t(`Instrument_${instrument}`)}</Text>
-            <Text block>
-              {t("Wellbeing_Baseline", { date: baseline.completedOn ? env.format.day(baseline.completedOn) : "–" })}
-              {latest && ` ${t("Wellbeing_Latest", { date: latest.completedOn ? env.format.day(latest.completedOn) : "–" })}`}
-            </Text>
-            <ul className={styles.list}>
-              {latest
-                ? wellbeingChange(baseline.score, latest.score).map((change) => (
-                    <li key={change.measure}>
-                      <Text>
-                        {t("Wellbeing_Change", {
-                          measure: t(`Measure_${change.measure}`),
-                          from: change.from,
-                          to: change.to,
-                          direction: t(change.change === 0 ? "Wellbeing_Same" : change.improved ? "Wellbeing_Better" : "Wellbeing_Worse"),
-                        })}
-                      </Text>
-                    </li>
-                  ))
-                : describeItems(baseline, t).map((line) => (
-                    <li key={line}>
-                      <Text>{line}</Text>
-                    </li>
-                  ))}
-            </ul>
-          </div>
-        );
-      })}
-      {!readOnly && <WellbeingForm env={env} hook={hook} engagementId={engagement.sprx_engagementid ?? ""} />}
-    </section>
-  );
-}
-
-function describeItems(measure: ScoredMeasure, t: ControlEnvironment["strings"]): string[] {
-  const score = measure.score;
-  if (score.instrument === "ucla3") return [t("Wellbeing_UclaTotal", { total: score.total, band: t(`Band_${score.band}`) })];
-  return ONS4_ITEMS.map((item) => t("Wellbeing_Item", { measure: t(`Measure_${item}`), value: score.items[item], band: t(`Band_${score.bands[item]}`) }));
 }

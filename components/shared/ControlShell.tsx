@@ -50,7 +50,12 @@ export interface ControlShellProps {
  */
 export function ControlShell(props: ControlShellProps): React.ReactElement {
   const styles = useStyles();
-  const { strings: t } = props;
+  const { strings: t, notice } = props;
+  // After every save, focus lands on what happened (the refusal or the confirmation), never on the page body.
+  const noticeRef = React.useRef<HTMLDivElement>(null);
+  React.useEffect(() => {
+    if (notice) noticeRef.current?.focus();
+  }, [notice]);
   return (
     <FluentProvider theme={props.theme ?? webLightTheme}>
       <section role="region" aria-label={props.label} className={styles.region}>
@@ -66,18 +71,18 @@ export function ControlShell(props: ControlShellProps): React.ReactElement {
             </MessageBarActions>
           </MessageBar>
         )}
-        {props.notice && props.notice.intent !== "success" && (
-          <MessageBar intent={props.notice.intent} role="alert">
-            <MessageBarBody>{props.notice.text}</MessageBarBody>
+        {notice && notice.intent !== "success" && (
+          <MessageBar intent={notice.intent} role="alert" ref={noticeRef} tabIndex={-1}>
+            <MessageBarBody>{notice.text}</MessageBarBody>
             <MessageBarActions>
               <Button onClick={props.onDismissNotice}>{t("Common_Dismiss")}</Button>
             </MessageBarActions>
           </MessageBar>
         )}
         <div role="status" aria-live="polite">
-          {props.notice?.intent === "success" && (
-            <MessageBar intent="success">
-              <MessageBarBody>{props.notice.text}</MessageBarBody>
+          {notice?.intent === "success" && (
+            <MessageBar intent="success" ref={noticeRef} tabIndex={-1}>
+              <MessageBarBody>{notice.text}</MessageBarBody>
             </MessageBar>
           )}
         </div>

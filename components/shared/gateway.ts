@@ -35,6 +35,8 @@ export interface DataverseGateway {
   retrieveMultiple(table: TableKey, query: string): Promise<RowData[]>;
   create(table: TableKey, data: RowData): Promise<string>;
   update(table: TableKey, record: Versioned, data: RowData): Promise<void>;
+  /** Deletes the row as the user saw it: with the org URL, `If-Match` makes a newer row a conflict. */
+  delete(table: TableKey, record: Versioned): Promise<void>;
 }
 
 /** A host that lets the control call the Web API itself: the org URL and a fetch that carries the session. */
@@ -86,17 +88,36 @@ export function createGateway(webAPI: ComponentFramework.WebApi, direct?: Direct
         await updateOnce(table, { id: record.id, etag: fresh }, data);
       }
     },
+    async delete(table, record) {
+      try {
+        await deleteOnce(table, record);
+      } catch (error) {
+        if (!(error instanceof ConflictError) || !record.seen) throw error;
+        const fresh = await unchangedEtag(table, record, record.seen);
+        if (fresh === undefined) throw error;
+        await deleteOnce(table, { id: record.id, etag: fresh });
+      }
+    },
   };
 
   async function updateOnce(table: TableKey, record: Versioned, data: RowData): Promise<void> {
     const { logicalName, primaryIdAttribute } = Tables[table];
-    if (direct && record.etag) return patchWithIfMatch(direct, table, record, data);
+    if (direct && record.etag) return sendWithIfMatch(direct, "PATCH", table, record, data);
     try {
       if (record.etag) {
         const current = await webAPI.retrieveRecord(logicalName, record.id, `?$select=${primaryIdAttribute}`);
         if (current["@odata.etag"] !== record.etag) throw new ConflictError(logicalName);
       }
       await webAPI.updateRecord(logicalName, record.id, data);
+    } catch (error) {
+      throw asDataverseError(error);
+    }
+  }
+
+  async function deleteOnce(table: TableKey, record: Versioned): Promise<void> {
+    if (direct && record.etag) return sendWithIfMatch(direct, "DELETE", table, record);
+    try {
+      await webAPI.deleteRecord(Tables[table].logicalName, record.id);
     } catch (error) {
       throw asDataverseError(error);
     }
@@ -145,16 +166,20 @@ async function getWithoutCache(direct: DirectWebApi, table: TableKey, query: str
   return body.value ?? [];
 }
 
-async function patchWithIfMatch(direct: DirectWebApi, table: TableKey, record: Versioned, data: RowData): Promise<void> {
+/**
+ * A PATCH or DELETE that only applies to the version the user saw: Dataverse answers 412 otherwise.
+ * https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/perform-conditional-operations-using-web-api
+ */
+async function sendWithIfMatch(direct: DirectWebApi, method: "PATCH" | "DELETE", table: TableKey, record: Versioned, data?: RowData): Promise<void> {
   const { entitySetName, logicalName } = Tables[table];
   const url = urlOf(direct, `${entitySetName}(${record.id})`);
   let response: Response;
   try {
     response = await direct.fetch(url, {
-      method: "PATCH",
+      method,
       credentials: "same-origin",
-      headers: { ...ODATA_HEADERS, "Content-Type": "application/json; charset=utf-8", "If-Match": record.etag ?? "*" },
-      body: JSON.stringify(data),
+      headers: { ...ODATA_HEADERS, ...(data ? { "Content-Type": "application/json; charset=utf-8" } : {}), "If-Match": record.etag ?? "*" },
+      ...(data ? { body: JSON.stringify(data) } : {}),
     });
   } catch {
     throw new DataverseError("The server could not be reached");

@@ -3,7 +3,7 @@ import { createEngagementStore, type EngagementStore } from "./store";
 import { createFormat, userCalendar, type Format } from "./format";
 import { createStrings, type Strings } from "./strings";
 import type { Theme } from "@fluentui/react-components";
-import type { Calendar } from "../../domain";
+import { DEFAULT_DATE_FORMAT, type Calendar } from "../../domain";
 
 /** What every control receives as props: the PCF context adapted once, nothing else. */
 export interface ControlEnvironment {
@@ -13,6 +13,8 @@ export interface ControlEnvironment {
   readonly format: Format;
   readonly calendar: Calendar;
   readonly offsetMinutes: (instant: Date) => number;
+  /** The user's short date pattern from their settings, e.g. "dd/MM/yyyy"; dates are typed and shown in it. */
+  readonly datePattern: string;
   readonly userId: string;
   /**
    * Write on engagements beyond the user's own (business unit or wider): the
@@ -53,6 +55,7 @@ export function environmentFrom(context: ComponentFramework.Context<unknown>): C
     format: createFormat(context.formatting),
     calendar: userCalendar(context.userSettings),
     offsetMinutes,
+    datePattern: context.userSettings.dateFormattingInfo?.shortDatePattern || DEFAULT_DATE_FORMAT,
     userId: context.userSettings.userId,
     isSupervisor: ([1, 2, 3] as const).some((depth) => context.utils.hasEntityPrivilege("sprx_engagement", 3, depth)),
     // The platform's Fluent v9 theme when the app has one (its typings leave the type open).

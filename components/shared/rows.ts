@@ -25,6 +25,7 @@ export {
   ServiceCategoryValues,
   ServiceStatusValues,
   InstrumentValues,
+  ReferralMethodValues,
   ReferralSourceValues,
   SessionModeValues,
   Tables,

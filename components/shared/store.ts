@@ -1,4 +1,4 @@
-import type { Attendance, ClosureCheckItem, ClosureReason, GoalStatus, Instrument, ReferralSource, SessionMode, Timepoint } from "../../domain";
+import type { Attendance, ClosureCheckItem, ClosureReason, GoalStatus, Instrument, ReferralMethod, ReferralSource, SessionMode, Timepoint } from "../../domain";
 import { type ConnectionChanges, type DirectoryService, type NewConnection, communityStore } from "./communityStore";
 import type { DataverseGateway, RowData, Versioned } from "./gateway";
 import {
@@ -7,6 +7,7 @@ import {
   ClosureReasonValues,
   GoalStatusValues,
   InstrumentValues,
+  ReferralMethodValues,
   ReferralSourceValues,
   SessionModeValues,
   TimepointValues,
@@ -38,6 +39,11 @@ export interface NewEngagement {
   readonly source: ReferralSource;
   readonly reason: string;
   readonly consent: boolean;
+  /** Consent to share the outcome with the referrer. */
+  readonly consentToShare: boolean;
+  /** Who referred (PRSB referrer details); none for a self-referral. */
+  readonly referrer?: { readonly name: string; readonly role: string; readonly organisation: string; readonly email: string };
+  readonly method?: ReferralMethod;
 }
 
 export interface NewSession {
@@ -73,6 +79,9 @@ export interface EngagementStore {
   createGoal(engagementId: string, goal: GoalInput): Promise<string>;
   updateGoal(goal: Versioned, changes: GoalInput & { readonly reviewsSinceProgress: number }): Promise<void>;
   recordWellbeing(engagementId: string, score: WellbeingInput): Promise<string>;
+  /** Corrects a stored measure (its timepoint, date and answers). */
+  correctWellbeing(measure: Versioned, score: WellbeingInput): Promise<void>;
+  deleteWellbeing(measure: Versioned): Promise<void>;
   /** Ticks or unticks one check, creating its row the first time. */
   saveCheck(engagementId: string, existing: Versioned | undefined, check: CheckInput): Promise<void>;
   closeEngagement(engagement: Versioned, closure: { reason: ClosureReason; summary: string; nextSteps: string }): Promise<void>;
@@ -98,6 +107,8 @@ const ENGAGEMENT_COLUMNS = [
   "sprx_referralreason", "sprx_consent", "sprx_stage", "sprx_plannedsessions", "sprx_extensionrequests",
   "sprx_extensionapproved", "sprx_extensionsessions", "sprx_extensionreason", "sprx_barriers", "sprx_suggestedslots",
   "sprx_closurereason", "sprx_closuresummary", "sprx_nextsteps", "sprx_closedon", "sprx_windowstart", "sprx_windowend",
+  "sprx_sessionsattended", "sprx_referrername", "sprx_referrerrole", "sprx_referrerorganisation", "sprx_referreremail", "sprx_referralmethod",
+  "sprx_consenttoshare",
 ];
 const PAST_COLUMNS = ["sprx_engagementid", "sprx_name", "statecode", "statuscode", "createdon", "sprx_referraldate", "sprx_referralsource", "sprx_closurereason", "sprx_closedon", "sprx_sessionsattended"];
 const EXPANDS = {
@@ -176,6 +187,16 @@ export function createEngagementStore(gateway: DataverseGateway): EngagementStor
         sprx_referralsource: ReferralSourceValues[input.source],
         sprx_referralreason: input.reason,
         sprx_consent: input.consent,
+        sprx_consenttoshare: input.consentToShare,
+        ...(input.referrer
+          ? {
+              sprx_referrername: input.referrer.name,
+              sprx_referrerrole: input.referrer.role || null,
+              sprx_referrerorganisation: input.referrer.organisation || null,
+              sprx_referreremail: input.referrer.email || null,
+            }
+          : {}),
+        ...(input.method ? { sprx_referralmethod: ReferralMethodValues[input.method] } : {}),
       });
     },
 
@@ -224,6 +245,19 @@ export function createEngagementStore(gateway: DataverseGateway): EngagementStor
         ...score.answers,
         "sprx_engagementid@odata.bind": `/sprx_engagements(${recordId(engagementId)})`,
       });
+    },
+
+    correctWellbeing(measure, score) {
+      return gateway.update("wellbeingScore", measure, {
+        sprx_instrument: InstrumentValues[score.instrument],
+        sprx_timepoint: TimepointValues[score.timepoint],
+        sprx_completedon: score.completedOn,
+        ...score.answers,
+      });
+    },
+
+    deleteWellbeing(measure) {
+      return gateway.delete("wellbeingScore", measure);
     },
 
     async saveCheck(engagementId, existing, check) {

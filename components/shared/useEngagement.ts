@@ -42,7 +42,7 @@ export function useEngagement(store: EngagementStore, contactId: string | undefi
   );
 
   const load = React.useCallback(
-    async (keepData: boolean) => {
+    async (keepData: boolean, quiet = false) => {
       if (!contactId) return;
       const ticket = ++latest.current;
       setState((s) => (keepData && s.data ? s : { status: "loading" }));
@@ -53,7 +53,7 @@ export function useEngagement(store: EngagementStore, contactId: string | undefi
         if (ticket !== latest.current || !alive.current) return;
         const message = error instanceof Error ? error.message : String(error);
         setState((s) => (keepData && s.data ? s : { status: "failed", loadError: `${text.loadFailed} ${message}` }));
-        if (keepData) setNotice({ intent: "error", text: `${text.loadFailed} ${message}` });
+        if (keepData && !quiet) setNotice({ intent: "error", text: `${text.loadFailed} ${message}` });
       }
     },
     [store, contactId, text.loadFailed],
@@ -80,6 +80,9 @@ export function useEngagement(store: EngagementStore, contactId: string | undefi
           await load(true);
         } else {
           setNotice({ intent: "error", text: error instanceof Error ? error.message : String(error) });
+          // A refusal is judged on the server's rows, which may have moved (a colleague unticked a check):
+          // show them as they are now. The refusal stays the message; typed text lives in the forms and stays.
+          await load(true, true);
         }
         return false;
       } finally {

@@ -126,6 +126,9 @@ function subgridHtml(store: Store, solution: ShippedSolution, input: RecordFormI
   return `<div class="subgrid">${gridHtml(data, input.user, { caption: cell.label, appId: input.appId, request: {} })}${data.total > data.rows.length ? all : ""}</div>`;
 }
 
+const controlSectionId = (control: string) => `sprx-section-${control}`;
+const controlOf = (cell: FormCellModel): ControlName | undefined => (cell.kind === "control" && cell.control in CONTROL_LABELS ? (cell.control as ControlName) : undefined);
+
 function cellHtml(store: Store, solution: ShippedSolution, input: RecordFormInput, cell: FormCellModel, record: Record<string, unknown>): string {
   switch (cell.kind) {
     case "field": return fieldHtml(store, solution, input, cell, record);
@@ -143,11 +146,12 @@ function cellHtml(store: Store, solution: ShippedSolution, input: RecordFormInpu
   }
 }
 
-export function recordFormBody(store: Store, solution: ShippedSolution, input: RecordFormInput): { title: string; body: string; scripts: string[] } {
+export function recordFormBody(store: Store, solution: ShippedSolution, input: RecordFormInput): { title: string; body: string; scripts: string[]; denied?: boolean } {
   const stored = store.get(input.entity, input.id);
-  // A record the acting user may not read is drawn as no record, as the Web API answers them.
+  // A record beyond the acting user's read access is refused, as the Web API refuses it (403).
   const access = input.user.access;
-  if (!stored || (access?.canRead && !access.canRead(input.entity, stored))) return { title: "", body: "", scripts: [] };
+  if (!stored) return { title: "", body: "", scripts: [] };
+  if (access?.canRead && !access.canRead(input.entity, stored)) return { title: "", body: "", scripts: [], denied: true };
   const row = access?.mask ? access.mask(input.entity, stored) : stored;
   const record = rowToJson(store, input.entity, row, { annotations: ALL_ANNOTATIONS });
   const primary = input.entity.primaryNameAttribute;
@@ -161,6 +165,11 @@ export function recordFormBody(store: Store, solution: ShippedSolution, input: R
         ? `<p role="status">This section holds a code component that is not built yet. Run <code>npm run build</code>, then reload this page.</p>`
         : section.cells.map((c) => cellHtml(store, solution, input, c, record)).join("");
       const headingId = `s-${section.name}`;
+      const control = isControl && built && section.cells.length === 1 ? controlOf(section.cells[0]) : undefined;
+      if (control) {
+        // A code component's section shows the control's own title and takes the focus from the form's jump links.
+        return `<div class="form-section" id="${controlSectionId(control)}" tabindex="-1">\n<h3 class="section-title">${escapeHtml(CONTROL_LABELS[control] ?? control)}</h3><div class="fields">${inner}</div></div>`;
+      }
       const heading = section.showLabel && !isControl ? `<h3 id="${headingId}">${escapeHtml(section.label)}</h3>` : "";
       return `<div class="form-section${section.columns > 1 ? " two-columns" : ""}"${heading ? ` role="group" aria-labelledby="${headingId}"` : ""}>${heading}<div class="fields">${inner}</div></div>`;
     }).join("\n");
@@ -173,7 +182,14 @@ export function recordFormBody(store: Store, solution: ShippedSolution, input: R
 <form id="record-form" class="record-commands" data-entity-set="${escapeHtml(input.entity.entitySetName)}" data-id="${escapeHtml(input.id)}" data-etag="${escapeHtml(asText(record["@odata.etag"]))}" data-caller-id="${escapeHtml(input.user.userId)}"><button type="submit">Save</button><span class="save-status" role="status"></span></form></div>`;
   const dialog = `<dialog id="save-error" aria-labelledby="save-error-title"><h2 id="save-error-title">Business Process Error</h2><p id="save-error-message"></p><form method="dialog"><button type="submit">OK</button></form></dialog>`;
   const contactId = input.entity.logicalName === "contact" ? input.id : "";
-  const wrapper = built ? `<div id="sprx-form" data-contact-id="${escapeHtml(contactId)}">${tabs}</div>` : `<div>${tabs}</div>`;
+  // A link to each control near the top: a keyboard user reaches the closure checklist without tabbing through the others.
+  const controls = built ? input.model.tabs.flatMap((t) => t.sections.flatMap((s) => (s.cells.length === 1 ? [controlOf(s.cells[0])] : []))).filter((c): c is ControlName => c !== undefined) : [];
+  const jump = controls.length > 0
+    ? `<nav aria-label="On this form" class="form-jump"><ul>${controls.map((c) => `<li><a href="#${controlSectionId(c)}">${escapeHtml(CONTROL_LABELS[c] ?? c)}</a></li>`).join("")}</ul></nav>`
+    : "";
+  // The controls act as the app's user: who ticks a check, and whether they may supervise (reopen, approve).
+  const user = `data-user-id="${escapeHtml(input.user.userId)}" data-user-name="${escapeHtml(input.user.name ?? "")}" data-supervisor="${String(input.user.supervisor === true)}"`;
+  const wrapper = built ? `${jump}<div id="sprx-form" data-contact-id="${escapeHtml(contactId)}" ${user}>${tabs}</div>` : `<div>${tabs}</div>`;
   const scripts = [...(built ? [...HARNESS_SCRIPTS, FORM_SCRIPT] : []), RECORD_SCRIPT];
   return { title: name, body: `${header}\n${tabNav}\n${wrapper}\n${dialog}`, scripts };
 }

@@ -17,6 +17,9 @@ export interface UserSettings {
   readonly businessUnitId: string;
   readonly locale: string;
   readonly timeZone: string;
+  /** The user's name and whether they supervise (write beyond their own records), for the hosted controls. */
+  readonly name?: string;
+  readonly supervisor?: boolean;
   /** Row and column security for the acting user; absent, every row and column (the local administrator). */
   readonly access?: {
     readonly readScope?: FetchContext["readScope"];

@@ -98,6 +98,7 @@ export function renderApp(context: AppContext, rawUrl: string, html: (status: nu
       if (!isGuid(id)) throw new AppNotFound("The record id must be a GUID.");
       const model = readFormXml(form, context.store.metadata, solution);
       const page = recordFormBody(context.store, solution, { model, entity, id, appId, user, now, controlsDirectory: context.controlsDirectory });
+      if (page.denied) return html(403, appPage(solution, { title: "No access", body: "<p>The person you are acting as has no access to this record: their security roles do not reach it.</p>", appId }));
       if (!page.title) throw new AppNotFound("There is no such record, or it has been deleted.");
       return html(200, appPage(solution, { title: page.title, body: page.body, appId, current: { entity: table }, scripts: page.scripts, heading: false }));
     }

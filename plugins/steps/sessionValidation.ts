@@ -3,6 +3,7 @@ import { AttendanceValues, type AppointmentRow, Tables } from "../../solution/ge
 import { currentValue, dateOf, numberOf, referenceOf } from "../context";
 import { attendanceOf, engagementFacts, keyOf, loadEngagement, loadSessions, plannedSessionsOf, SESSION_COLUMNS, sessionRecord } from "./records";
 import { skipped, type StepHandler } from "./types";
+import { userDayFormatter } from "./userSettings";
 
 /**
  * Session validation (sync, PreValidation — outside the transaction, so the
@@ -57,7 +58,9 @@ export const sessionValidation: StepHandler = async (context, services) => {
       });
     }
   }
-  problems.push(...sessionProblems({ ...facts, sessions: [session] }, services.calendar, services.clock()));
+  const dated = sessionProblems({ ...facts, sessions: [session] }, services.calendar, services.clock());
+  // Only a message that names a date costs the read of the user's settings.
+  if (dated.length > 0) problems.push(...sessionProblems({ ...facts, sessions: [session] }, services.calendar, services.clock(), await userDayFormatter(context, services)));
 
   if (problems.length > 0) return { kind: "rejected", summary: "This session cannot be saved", problems };
   return skipped("session is valid");

@@ -8,9 +8,11 @@ import {
   Tables,
   type WellbeingScoreRow,
 } from "../../solution/generated/dataverse";
+import { referenceOf } from "../context";
 import { keyOf } from "./records";
+import { recomputeEngagement } from "./sessionBookkeeping";
 import { answersOf, baselineAndLatest, loadScores, scoredRows, WELLBEING_COLUMNS } from "./wellbeingRecords";
-import { done, skipped, type StepHandler } from "./types";
+import { done, skipped, type StepHandler, type StepServices } from "./types";
 
 const COMPUTED = [
   "sprx_ons4_satisfied_band", "sprx_ons4_worthwhile_band", "sprx_ons4_happy_band", "sprx_ons4_anxious_band", "sprx_ucla_total", "sprx_ucla_band",
@@ -19,11 +21,18 @@ const COMPUTED = [
 /**
  * Wellbeing score created or changed (async): totals and bands computed here
  * from the stored answers — never the client's numbers — then the
- * engagement's change (latest minus baseline). Answers that cannot be scored
- * leave the row unscored and are logged by rule code only.
+ * engagement's change (latest minus baseline) and its checklist progress
+ * (the closing-measure check). Answers that cannot be scored leave the row
+ * unscored and are logged by rule code only. On delete only the engagement's
+ * rollups are recomputed, from the measures that remain.
  */
 export const wellbeingScored: StepHandler = async (context, services) => {
   const { dataverse } = services;
+  if (context.message === "Delete") {
+    const engagement = referenceOf(context.preImage?.sprx_engagementid);
+    if (!engagement) return skipped("not a measure of an engagement");
+    return done(await engagementRollups(engagement.id, services));
+  }
   const row = await dataverse.retrieve<WellbeingScoreRow>(Tables.wellbeingScore.entitySetName, context.primaryId, WELLBEING_COLUMNS);
   const instrument = keyOf(InstrumentValues, row.sprx_instrument);
   if (!instrument) return skipped("unknown instrument");
@@ -60,7 +69,16 @@ export const wellbeingScored: StepHandler = async (context, services) => {
   }
 
   const engagementId = row._sprx_engagementid_value;
-  if (engagementId) {
+  if (engagementId) writes += await engagementRollups(engagementId, services);
+  services.logger.info(scored ? "wellbeing.scored" : "wellbeing.cleared", { table: Tables.wellbeingScore.logicalName, recordId: context.primaryId, count: writes });
+  return done(writes);
+};
+
+/** The engagement's change since baseline and its checklist progress, from the measures stored now; returns the writes. */
+async function engagementRollups(engagementId: string, services: StepServices): Promise<number> {
+  const { dataverse } = services;
+  let writes = 0;
+  {
     const rows = scoredRows(await loadScores(dataverse, engagementId));
     const ons4 = baselineAndLatest(rows, "ons4");
     const ucla = baselineAndLatest(rows, "ucla3");
@@ -77,6 +95,6 @@ export const wellbeingScored: StepHandler = async (context, services) => {
       writes++;
     }
   }
-  services.logger.info(scored ? "wellbeing.scored" : "wellbeing.cleared", { table: Tables.wellbeingScore.logicalName, recordId: context.primaryId, count: writes });
-  return done(writes);
-};
+  // A closing measure created, moved to another timepoint or deleted changes the closing-measure check.
+  return writes + (await recomputeEngagement(engagementId, services));
+}

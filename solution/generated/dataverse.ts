@@ -37,8 +37,14 @@ export interface EngagementRow {
   sprx_referralreason?: string | null;
   /** Referrer: Name of the referring professional or service. */
   sprx_referrername?: string | null;
+  /** Referrer role: The referrer's role, e.g. practice nurse. */
+  sprx_referrerrole?: string | null;
+  /** Referrer organisation: The referrer's organisation or service, e.g. the GP practice. */
+  sprx_referrerorganisation?: string | null;
   /** Referrer email: Where the closure summary is sent. */
   sprx_referreremail?: string | null;
+  /** Referral method: How the referral arrived. Option value of sprx_referralmethod. */
+  sprx_referralmethod?: number | null;
   /** Consent to the service: The person agreed to work with the service and for their record to be kept. */
   sprx_consent?: boolean | null;
   /** Consent to share outcome: The person agreed that the closure summary may be sent to the referrer. */
@@ -540,6 +546,15 @@ export const ReferralSourceValues = {
   voluntarySector: 727000003,
   selfReferral: 727000004,
   other: 727000005,
+} as const;
+
+/** Option values of sprx_referralmethod (Referral method), keyed by domain key. */
+export const ReferralMethodValues = {
+  electronic: 727000000,
+  email: 727000001,
+  letter: 727000002,
+  telephone: 727000003,
+  inPerson: 727000004,
 } as const;
 
 /** Option values of sprx_conversationsignal (Conversation signal), keyed by domain key. */

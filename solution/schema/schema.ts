@@ -1,5 +1,5 @@
 import {
-  ATTENDANCES, BARRIERS, CLOSURE_CHECK_ITEMS, CLOSURE_REASONS, GOAL_STATUSES, INSTRUMENTS, REFERRAL_SOURCES,
+  ATTENDANCES, BARRIERS, CLOSURE_CHECK_ITEMS, CLOSURE_REASONS, GOAL_STATUSES, INSTRUMENTS, REFERRAL_METHODS, REFERRAL_SOURCES,
   SESSION_MODES, SIGNAL_KINDS, STAGES, TIMEPOINTS,
 } from "../../domain/vocabulary";
 import type { AnxietyBand, LonelinessBand, Ons4Band } from "../../domain/wellbeing";
@@ -67,6 +67,9 @@ export const choices = {
     gp: "GP", otherHealthProfessional: "Other health professional", socialCare: "Social care", voluntarySector: "Voluntary sector",
     selfReferral: "Self-referral", other: "Other",
   }),
+  referralMethod: choice("sprx_referralmethod", "Referral method", "How the referral arrived.", REFERRAL_METHODS, {
+    electronic: "Electronic referral system", email: "Email", letter: "Letter", telephone: "Telephone", inPerson: "In person",
+  }),
   signal: choice("sprx_conversationsignal", "Conversation signal", "Why a courageous conversation is suggested.", SIGNAL_KINDS, {
     dnaStreak: "Missed sessions in a row", beyondPlan: "Beyond the planned sessions", repeatedExtensions: "Repeated extension requests",
     lateGoalGrowth: "New goals late in the engagement", stalledGoals: "Goals not progressing",
@@ -113,7 +116,10 @@ export const schema: SchemaDeclaration = {
         { logicalName: "sprx_referralsource", displayName: "Referral source", description: "Who referred the person.", type: { kind: "choice", choice: "sprx_referralsource" }, required: "recommended" },
         { logicalName: "sprx_referralreason", displayName: "Reason for referral", description: "Why the person was referred, in the referrer's or the person's words.", type: { kind: "memo", maxLength: 4000 }, required: "recommended" },
         { logicalName: "sprx_referrername", displayName: "Referrer", description: "Name of the referring professional or service.", type: { kind: "string", maxLength: 200 } },
+        { logicalName: "sprx_referrerrole", displayName: "Referrer role", description: "The referrer's role, e.g. practice nurse.", type: { kind: "string", maxLength: 200 } },
+        { logicalName: "sprx_referrerorganisation", displayName: "Referrer organisation", description: "The referrer's organisation or service, e.g. the GP practice.", type: { kind: "string", maxLength: 200 } },
         { logicalName: "sprx_referreremail", displayName: "Referrer email", description: "Where the closure summary is sent.", type: { kind: "string", maxLength: 320, format: "email" } },
+        { logicalName: "sprx_referralmethod", displayName: "Referral method", description: "How the referral arrived.", type: { kind: "choice", choice: "sprx_referralmethod" } },
         { logicalName: "sprx_consent", displayName: "Consent to the service", description: "The person agreed to work with the service and for their record to be kept.", type: yesNo() },
         { logicalName: "sprx_consenttoshare", displayName: "Consent to share outcome", description: "The person agreed that the closure summary may be sent to the referrer.", type: yesNo() },
         { logicalName: "sprx_whatmatters", displayName: "What matters to the person", description: "In the person's own words.", type: { kind: "memo", maxLength: 4000 } },

@@ -4,7 +4,8 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { AppointmentTracker } from "../../components/AppointmentTracker";
 import { parseSuggestedSlots } from "../../components/AppointmentTracker/AppointmentTracker";
-import { AttendanceValues, ReferralSourceValues, SessionModeValues } from "../../solution/generated/dataverse";
+import type { SlotSuggestion } from "../../plugins/steps/nextSessionSuggestion";
+import { AttendanceValues, ReferralMethodValues, ReferralSourceValues, SessionModeValues } from "../../solution/generated/dataverse";
 import { platformError } from "./support/fakeWebApi";
 import { daysFromNow, mount, personWithEngagement, personWithoutEngagement } from "./support/scenario";
 
@@ -23,18 +24,33 @@ describe("Six-appointment tracker", () => {
     }
   });
 
-  it("starts an engagement only once the form is complete, and says what is missing", async () => {
+  it("starts an engagement only once the form is complete, says what is missing and focuses the first field to fix", async () => {
     const { webAPI, contactId } = personWithoutEngagement();
     const user = userEvent.setup();
     mount(AppointmentTracker, { control: "AppointmentTracker", webAPI, contactId });
     await user.click(await screen.findByRole("button", { name: "Start engagement" }));
     expect(screen.getByText("Choose who referred the person.")).toBeTruthy();
     expect(screen.getByText("The engagement can only start once the person has agreed.")).toBeTruthy();
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText(/Referred by/)));
     expect(webAPI.writes()).toHaveLength(0);
 
     await user.selectOptions(screen.getByLabelText(/Referred by/), "gp");
+    await user.click(screen.getByRole("button", { name: "Start engagement" }));
+    expect(screen.getByText("Enter the name of the person or service who referred.")).toBeTruthy();
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText(/Referrer's name/)));
+    await user.type(screen.getByLabelText(/Referrer's name/), "Dr Example");
+    await user.type(screen.getByLabelText("Referrer's role"), "Practice nurse");
+    await user.type(screen.getByLabelText("Referrer's organisation"), "Riverside Surgery");
+    await user.type(screen.getByLabelText(/Referrer's email/), "not-an-address");
+    await user.selectOptions(screen.getByLabelText("Referral method"), "electronic");
     await user.type(screen.getByLabelText(/Reason for referral/), "Feeling isolated since retiring");
     await user.click(screen.getByLabelText(/agrees to work with the service/));
+    await user.click(screen.getByLabelText(/outcome may be shared with the referrer/));
+    await user.click(screen.getByRole("button", { name: "Start engagement" }));
+    expect(screen.getByText("Enter an email address like name@example.org.")).toBeTruthy();
+    expect(webAPI.writes()).toHaveLength(0);
+    await user.clear(screen.getByLabelText(/Referrer's email/));
+    await user.type(screen.getByLabelText(/Referrer's email/), "referrals@riverside.example");
     await user.click(screen.getByRole("button", { name: "Start engagement" }));
 
     await screen.findByText("Engagement started.");
@@ -44,7 +60,13 @@ describe("Six-appointment tracker", () => {
       "sprx_contactid@odata.bind": `/contacts(${contactId})`,
       sprx_referralsource: ReferralSourceValues.gp,
       sprx_referralreason: "Feeling isolated since retiring",
+      sprx_referrername: "Dr Example",
+      sprx_referrerrole: "Practice nurse",
+      sprx_referrerorganisation: "Riverside Surgery",
+      sprx_referreremail: "referrals@riverside.example",
+      sprx_referralmethod: ReferralMethodValues.electronic,
       sprx_consent: true,
+      sprx_consenttoshare: true,
     });
     expect(await screen.findByText("0 of 6 sessions attended")).toBeTruthy();
   });
@@ -54,7 +76,9 @@ describe("Six-appointment tracker", () => {
     const user = userEvent.setup();
     mount(AppointmentTracker, { control: "AppointmentTracker", webAPI, contactId });
     const when = daysFromNow(7).toISOString().slice(0, 11) + "10:00";
-    await user.type(await screen.findByLabelText(/Date and time/), when);
+    // The date as the user writes it (dd/MM/yyyy in their settings), the time as hh:mm.
+    await user.type(await screen.findByRole("textbox", { name: /^Session date/ }), when.slice(0, 10).split("-").reverse().join("/"));
+    await user.type(screen.getByRole("textbox", { name: /^Start time/ }), "10:00");
     await user.selectOptions(screen.getByLabelText("How it is held"), "phone");
     await user.click(screen.getByRole("button", { name: "Book session 2" }));
 
@@ -100,10 +124,13 @@ describe("Six-appointment tracker", () => {
     const user = userEvent.setup();
     mount(AppointmentTracker, { control: "AppointmentTracker", webAPI, contactId });
     await user.click(await screen.findByRole("button", { name: "Reschedule" }));
-    const input = screen.getByLabelText("New date and time for session 1");
     const when = daysFromNow(4).toISOString().slice(0, 11) + "14:30";
-    await user.clear(input);
-    await user.type(input, when);
+    const date = screen.getByRole("textbox", { name: "New date for session 1" });
+    const time = screen.getByRole("textbox", { name: "New start time for session 1" });
+    await user.clear(date);
+    await user.type(date, when.slice(0, 10).split("-").reverse().join("/"));
+    await user.clear(time);
+    await user.type(time, "14:30");
     await user.click(screen.getByRole("button", { name: "Save new time" }));
     await screen.findByText("Session 1 rescheduled.");
     expect(webAPI.row("appointment", sessionIds[0])).toMatchObject({ scheduledstart: `${when}:00.000Z`, scheduledend: `${when.slice(0, 11)}15:30:00.000Z` });
@@ -189,6 +216,25 @@ describe("Six-appointment tracker", () => {
 
 describe("suggested slots", () => {
   const now = new Date("2026-03-01T09:00:00Z");
+  it("reads what the server's suggestion step stores, and offers the slots when booking", async () => {
+    const first = daysFromNow(3);
+    first.setUTCHours(10, 0, 0, 0);
+    const stored: SlotSuggestion = {
+      suggestedOn: new Date().toISOString(), latestDay: "2099-01-01", overdue: false, source: "workingDays",
+      slots: [{ start: first.toISOString(), end: new Date(first.getTime() + 3_600_000).toISOString() }],
+    };
+    expect(parseSuggestedSlots(JSON.stringify(stored), new Date()).map((s) => s.start.toISOString())).toEqual([first.toISOString()]);
+
+    const { webAPI, contactId } = personWithEngagement([{ days: -7, attendance: "attended" }], { sprx_suggestedslots: JSON.stringify(stored) });
+    const user = userEvent.setup();
+    mount(AppointmentTracker, { control: "AppointmentTracker", webAPI, contactId });
+    const offered = await screen.findByRole("group", { name: "Suggested times:" });
+    await user.click(within(offered).getAllByRole("button")[0]);
+    await user.click(screen.getByRole("button", { name: "Book session 2" }));
+    await screen.findByText("Session 2 booked.");
+    expect(webAPI.writes()[0].data).toMatchObject({ scheduledstart: first.toISOString() });
+  });
+
   it("reads ISO strings and {start, end}, keeps only future ones, and ignores anything else", () => {
     const slots = parseSuggestedSlots(
       JSON.stringify(["2026-03-02T10:00:00Z", { start: "2026-03-03T14:00:00Z", end: "2026-03-03T15:00:00Z" }, "2026-02-01T10:00:00Z", 7, "soon"]),

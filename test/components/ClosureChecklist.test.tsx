@@ -11,6 +11,14 @@ import { daysFromNow, isoDay, mount, personWithEngagement } from "./support/scen
 
 const closeButton = () => screen.getByRole("button", { name: "Close engagement" });
 
+/** Closing asks first; the dialog's own button confirms. */
+async function confirmClosure(user: ReturnType<typeof userEvent.setup>): Promise<string> {
+  const dialog = await screen.findByRole("alertdialog", { name: "Close this engagement?" });
+  const said = dialog.textContent ?? "";
+  await user.click(within(dialog).getByRole("button", { name: "Close engagement" }));
+  return said;
+}
+
 /** An engagement closing with "goals met": every ticked check done, a closing measure stored, nothing booked. */
 function readyToClose(): ReturnType<typeof personWithEngagement> {
   const scenario = personWithEngagement(
@@ -57,7 +65,7 @@ describe("Closure checklist", () => {
     expect(webAPI.calls).toHaveLength(2);
     expect(closeButton().getAttribute("aria-disabled")).toBe("true");
     const missing = screen.getByRole("heading", { name: "Still to do before closing" }).nextElementSibling as HTMLElement;
-    expect(within(missing).getByText(/1 future session\(s\) still booked/)).toBeTruthy();
+    expect(within(missing).getByText(/1 future session still booked/)).toBeTruthy();
     expect(within(missing).getByText(/no closing wellbeing measure is stored/)).toBeTruthy();
     expect(within(missing).getByText("Write a closure summary for the referrer")).toBeTruthy();
     expect(within(missing).getByText(`${closureCheckLabel("referrerInformed")}: not done yet`)).toBeTruthy();
@@ -79,7 +87,7 @@ describe("Closure checklist", () => {
     const user = userEvent.setup();
     mount(ClosureChecklist, { control: "ClosureChecklist", webAPI, contactId });
     const label = closureCheckLabel("returnRouteExplained");
-    await user.type(await screen.findByLabelText(`Note on "${label}" (optional)`), "Gave the leaflet");
+    await user.type(await screen.findByLabelText(`Note on "${label}"`), "Gave the leaflet");
     await user.click(screen.getByRole("checkbox", { name: label }));
     await screen.findByText(`"${label}" ticked.`);
     const created = webAPI.writes().find((c) => c.entity === "sprx_closurecheck");
@@ -106,12 +114,14 @@ describe("Closure checklist", () => {
 
     webAPI.failNext("updateRecord", platformError(0x80040265, "The referrer has not been told of the outcome yet."));
     await user.click(closeButton());
+    await confirmClosure(user);
     const alert = await screen.findByRole("alert");
     expect(alert.textContent).toContain("The referrer has not been told of the outcome yet.");
     expect(screen.getByRole<HTMLTextAreaElement>("textbox", { name: /^Closure summary/ }).value).toBe("Six sessions; now part of a walking group");
     expect(screen.getByLabelText<HTMLTextAreaElement>("Next steps").value).toBe("Keep going to the group");
 
     await user.click(closeButton());
+    await confirmClosure(user);
     expect(await screen.findByRole("heading", { name: "Engagement ENG-000001 is closed" })).toBeTruthy();
     expect(webAPI.row("sprx_engagement", engagementId)).toMatchObject({
       statecode: 1,
@@ -121,6 +131,70 @@ describe("Closure checklist", () => {
       sprx_nextsteps: "Keep going to the group",
     });
     expect(screen.queryByRole("button", { name: "Reopen" })).toBeNull();
+  });
+
+  it("after the server refuses a closure, shows the checklist as the server holds it now", async () => {
+    const { webAPI, contactId, engagementId } = readyToClose();
+    const user = userEvent.setup();
+    mount(ClosureChecklist, { control: "ClosureChecklist", webAPI, contactId });
+    await screen.findByText('Checks for "Goals met"');
+    await user.type(screen.getByRole("textbox", { name: /^Closure summary/ }), "Six sessions");
+    await waitFor(() => expect(closeButton().getAttribute("aria-disabled")).toBeNull());
+    const label = closureCheckLabel("referrerInformed");
+    expect(screen.getByRole("checkbox", { name: label })).toHaveProperty("checked", true);
+
+    // A colleague unticks a check meanwhile; the server refuses the closure because of it.
+    const check = webAPI.rows("sprx_closurecheck").find((r) => r._sprx_engagementid_value === engagementId && r.sprx_item === ClosureCheckItemValues.referrerInformed);
+    webAPI.touch("sprx_closurecheck", String(check?.sprx_closurecheckid), { sprx_done: false });
+    webAPI.failNext("updateRecord", platformError(0x80040265, `This engagement cannot be closed yet: ${label}: not done yet.`));
+    await user.click(closeButton());
+    await confirmClosure(user);
+
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("cannot be closed yet");
+    expect(document.activeElement).toBe(alert);
+    await waitFor(() => expect(screen.getByRole("checkbox", { name: label })).toHaveProperty("checked", false));
+    expect(screen.getByRole<HTMLTextAreaElement>("textbox", { name: /^Closure summary/ }).value).toBe("Six sessions");
+  });
+
+  it("asks before closing, saying what follows; Not yet closes nothing", async () => {
+    const { webAPI, contactId, engagementId } = readyToClose();
+    webAPI.touch("sprx_engagement", engagementId, { sprx_consenttoshare: true });
+    const user = userEvent.setup();
+    mount(ClosureChecklist, { control: "ClosureChecklist", webAPI, contactId });
+    await screen.findByText('Checks for "Goals met"');
+    await user.type(screen.getByRole("textbox", { name: /^Closure summary/ }), "Six sessions");
+    await waitFor(() => expect(closeButton().getAttribute("aria-disabled")).toBeNull());
+    await user.click(closeButton());
+    const dialog = await screen.findByRole("alertdialog", { name: "Close this engagement?" });
+    expect(dialog.textContent).toContain("The referrer is emailed the closure summary.");
+    expect(dialog.textContent).toContain("The person leaves your active caseload.");
+    expect(dialog.textContent).toContain("Only a supervisor can reopen it.");
+    await waitFor(() => expect(document.activeElement).toBe(within(dialog).getByRole("button", { name: "Close engagement" })));
+    await user.keyboard("{Escape}");
+    await waitFor(() => expect(screen.queryByRole("alertdialog")).toBeNull());
+    expect(document.activeElement).toBe(closeButton());
+    await user.click(closeButton());
+    await user.click(within(await screen.findByRole("alertdialog")).getByRole("button", { name: "Not yet" }));
+    await waitFor(() => expect(screen.queryByRole("alertdialog")).toBeNull());
+    expect(webAPI.writes().filter((w) => w.entity === "sprx_engagement")).toEqual([]);
+  });
+
+  it("saves every changed note with one Save notes, each note labelled without repeating its check", async () => {
+    const { webAPI, contactId, engagementId } = personWithEngagement([], { sprx_closurereason: ClosureReasonValues.notRightTime });
+    const user = userEvent.setup();
+    mount(ClosureChecklist, { control: "ClosureChecklist", webAPI, contactId });
+    const first = closureCheckLabel("returnRouteExplained");
+    const second = closureCheckLabel("referrerInformed");
+    await user.type(await screen.findByRole("textbox", { name: `Note on "${first}"` }), "Gave the leaflet");
+    await user.type(screen.getByRole("textbox", { name: `Note on "${second}"` }), "Letter sent");
+    expect(screen.getAllByText("Note", { selector: "label" }).length).toBeGreaterThanOrEqual(2);
+    expect(screen.queryByText(`Note on "${first}"`)).toBeNull();
+    await user.click(screen.getByRole("button", { name: "Save notes" }));
+    await screen.findByText("Notes saved.");
+    const notes = webAPI.rows("sprx_closurecheck").filter((r) => r._sprx_engagementid_value === engagementId).map((r) => r.sprx_note).sort();
+    expect(notes).toEqual(["Gave the leaflet", "Letter sent"]);
+    expect(screen.getByRole("button", { name: "Save notes" })).toHaveProperty("disabled", true);
   });
 
   it("lets a supervisor reopen a closed engagement", async () => {
@@ -151,9 +225,9 @@ describe("Closure checklist", () => {
       const user = userEvent.setup();
       mount(ClosureChecklist, { control: "ClosureChecklist", webAPI, contactId, clientUrl: "https://contoso.crm11.dynamics.com" });
       const label = closureCheckLabel("referrerInformed");
-      await user.type(await screen.findByLabelText(`Note on "${label}" (optional)`), "Letter sent to the GP");
+      await user.type(await screen.findByLabelText(`Note on "${label}"`), "Letter sent to the GP");
       const etagSeen = webAPI.row("sprx_closurecheck", checkId)?.["@odata.etag"];
-      await user.click(screen.getByRole("button", { name: `Save note on "${label}"` }));
+      await user.click(screen.getByRole("button", { name: "Save notes" }));
 
       expect(await screen.findByRole("alert")).toHaveProperty("textContent", expect.stringContaining("Someone else changed this engagement"));
       const patch = sent.find((r) => r.init?.method === "PATCH");
@@ -163,7 +237,7 @@ describe("Closure checklist", () => {
       expect(reads.length).toBe(4);
       for (const read of reads) expect(read.init?.headers).toMatchObject({ "If-None-Match": "null" });
       await waitFor(() => expect(screen.getByRole("checkbox", { name: label })).toHaveProperty("checked", true));
-      expect(screen.getByLabelText<HTMLTextAreaElement>(`Note on "${label}" (optional)`).value).toBe("Letter sent to the GP");
+      expect(screen.getByLabelText<HTMLTextAreaElement>(`Note on "${label}"`).value).toBe("Letter sent to the GP");
     } finally {
       window.fetch = original;
     }

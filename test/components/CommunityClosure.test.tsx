@@ -36,8 +36,8 @@ describe("community support at closure", () => {
     expect(closeButton().getAttribute("aria-disabled")).toBe("true");
 
     await user.type(screen.getByRole("textbox", { name: /Note.*Community support in place confirmed/ }), "Already part of a running club; no new support wanted");
-    await user.click(screen.getByRole("button", { name: /Save note.*Community support in place confirmed/ }));
-    await screen.findByText(`Note on "Community support in place confirmed" saved.`);
+    await user.click(screen.getByRole("button", { name: "Save notes" }));
+    await screen.findByText("Notes saved.");
     expect(closeButton().getAttribute("aria-disabled")).toBeNull();
   });
 });

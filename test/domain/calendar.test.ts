@@ -1,4 +1,4 @@
-import { addDays, calendarForTimeZone, calendarFromOffset, dayFromIso, daysBetween, dayToIso, utcCalendar } from "../../domain";
+import { addDays, calendarForTimeZone, calendarFromOffset, dayFromIso, daysBetween, dayToIso, formatDayAs, parseDayAs, utcCalendar } from "../../domain";
 import { evaluate, session } from "./fixtures";
 
 const london = calendarForTimeZone("Europe/London");
@@ -94,5 +94,19 @@ describe("the user's calendar across the UK clock changes", () => {
       ["2026-10-25", 1],
     ]);
     expect(isoDayIn(calendarFromOffset(() => 60), "2026-10-25T23:30:00Z")).toBe("2026-10-26");
+  });
+});
+
+describe("days in the user's format (issue 13)", () => {
+  it("writes and reads dd/MM/yyyy and M/d/yyyy", () => {
+    expect(formatDayAs(dayFromIso("2026-01-05"), "dd/MM/yyyy")).toBe("05/01/2026");
+    expect(formatDayAs(dayFromIso("2026-01-05"), "M/d/yyyy")).toBe("1/5/2026");
+    expect(parseDayAs("05/01/2026", "dd/MM/yyyy")).toBe("2026-01-05");
+    expect(parseDayAs(" 5/1/2026 ", "dd/MM/yyyy")).toBe("2026-01-05");
+    expect(parseDayAs("1/5/2026", "M/d/yyyy")).toBe("2026-01-05");
+    expect(parseDayAs("2026.01.05", "yyyy.MM.dd")).toBe("2026-01-05");
+  });
+  it("refuses what is not a day in that format", () => {
+    for (const text of ["30/02/2026", "2026-01-05", "5 Jan 2026", "", "13/13/2026", "05/01/26"]) expect(parseDayAs(text, "dd/MM/yyyy")).toBeUndefined();
   });
 });

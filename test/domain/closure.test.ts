@@ -64,7 +64,7 @@ describe("validateClosure", () => {
       ["closure.summary", undefined],
     ]);
     expect(verdict.missing[0].message).toBe(`${closureCheckLabel("achievementsCelebrated")}: not done yet`);
-    expect(verdict.missing[5].message).toContain("2 future session(s) still booked");
+    expect(verdict.missing[5].message).toContain("2 future sessions still booked");
   });
 
   it("proves the closing measure and the cancelled sessions from the record, not from a tick", () => {

@@ -61,8 +61,8 @@ describe("message back to the GP and referrer", () => {
   });
 
   it("counts the contacts held and missed, with the first and last dates (in any record order) and the modes", () => {
-    expect(section("Contacts")).toEqual(["6 session(s) held, 1 missed, from 2026-01-12 to 2026-04-13, in person, by phone, by video"]);
-    expect(section("Contacts", { ...input, contacts: [] })).toEqual(["0 session(s) held"]);
+    expect(section("Contacts")).toEqual(["6 sessions held, 1 missed, from 2026-01-12 to 2026-04-13, in person, by phone, by video"]);
+    expect(section("Contacts", { ...input, contacts: [] })).toEqual(["0 sessions held"]);
   });
 
   it("separates what was arranged from what was tried and did not help", () => {

@@ -294,10 +294,10 @@ describe("sessions that cannot be right", () => {
       now,
     );
     expect(problems.map((p) => p.code)).toEqual(["session.beforeReferral", "session.outOfOrder", "session.attendanceInFuture"]);
-    expect(problems[0].message).toBe("the session on 2026-01-02 is before the referral date 2026-01-05");
+    expect(problems[0].message).toBe("the session on 02/01/2026 is before the referral date 05/01/2026");
     expect(problems[1].message).toContain("numbered 2");
     expect(problems[1].message).toContain("after session 3");
-    expect(problems[2].message).toContain("2026-03-09");
+    expect(problems[2].message).toContain("09/03/2026");
   });
 
   it("accepts a session on the referral day, a rebooked number and a planned future session", () => {

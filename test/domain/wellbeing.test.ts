@@ -1,4 +1,7 @@
 import {
+  dayFormatter,
+  dayFromIso,
+  measureProblems,
   type Ons4Answers,
   type Ucla3Answers,
   RuleViolation,
@@ -130,5 +133,33 @@ describe("change from baseline to closing", () => {
 
   it("refuses to compare different instruments", () => {
     expect(() => wellbeingChange(ons4(5, 5, 5, 5), ucla3(2, 2, 2))).toThrow(RangeError);
+  });
+});
+
+describe("measure rules (issue 13)", () => {
+  const today = dayFromIso("2026-03-02");
+  const answers = { satisfied: 6, worthwhile: 6, happy: 6, anxious: 3 };
+  it("a complete measure on a day between the referral and today passes", () => {
+    expect(measureProblems({ instrument: "ons4", timepoint: "baseline", completedOn: "2026-03-02", answers }, { today, referralDay: dayFromIso("2026-01-05"), others: [] })).toEqual([]);
+  });
+  it("lists every problem at once, dates in the user's format", () => {
+    const problems = measureProblems(
+      { instrument: "ons4", timepoint: "baseline", completedOn: "2026-03-03", answers: { happy: 7 } },
+      { today, referralDay: dayFromIso("2026-01-05"), others: [{ id: "a", instrument: "ons4", timepoint: "baseline" }] },
+      dayFormatter("M/d/yyyy"),
+    );
+    expect(problems.map((p) => p.code)).toEqual([
+      "wellbeing.ons4.missing", "wellbeing.ons4.missing", "wellbeing.ons4.missing", "wellbeing.dateInFuture", "wellbeing.duplicateTimepoint",
+    ]);
+    expect(problems[3].message).toBe("it is dated 3/3/2026, which has not come yet");
+  });
+  it("a review measure may be taken many times; a corrected baseline is not its own twin", () => {
+    const others = [{ id: "a", instrument: "ons4" as const, timepoint: "review" as const }, { id: "b", instrument: "ons4" as const, timepoint: "baseline" as const }];
+    expect(measureProblems({ instrument: "ons4", timepoint: "review", completedOn: "2026-03-01", answers }, { today, others })).toEqual([]);
+    expect(measureProblems({ id: "b", instrument: "ons4", timepoint: "baseline", completedOn: "2026-03-01", answers }, { today, others })).toEqual([]);
+  });
+  it("a date before the referral is refused", () => {
+    const problems = measureProblems({ instrument: "ons4", timepoint: "review", completedOn: "2026-01-04", answers }, { today, referralDay: dayFromIso("2026-01-05"), others: [] });
+    expect(problems).toEqual([{ code: "wellbeing.beforeReferral", message: "it is dated 04/01/2026, before the referral date 05/01/2026" }]);
   });
 });

@@ -135,6 +135,9 @@ describe("community support through the contact form", () => {
     const close = checklist().getByRole("button", { name: "Close engagement" });
     expect(await close.getAttribute("aria-disabled")).toBeNull();
     await close.click();
+    // Closing asks first, saying what follows.
+    const confirm = page.getByRole("alertdialog", { name: "Close this engagement?" });
+    await confirm.getByRole("button", { name: "Close engagement" }).click();
     await checklist().getByRole("heading", { name: /is closed$/ }).waitFor();
     await env.idle();
     expect((await env.api("GET", `sprx_engagements(${engagementId})?$select=statecode`)).json.statecode).toBe(1);

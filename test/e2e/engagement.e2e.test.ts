@@ -7,11 +7,17 @@ import { SUPERVISOR_VIEWS } from "../../solution/views";
 import { SCREENSHOTS, type E2eEnvironment, axeViolations, hasFocus, startE2eEnvironment, tabTo, until } from "./support/environment";
 
 /**
- * One whole engagement, through the app shell's contact form only: start it,
- * book and attend six sessions (two missed on the way), close it with the
- * keyboard alone once the checklist is done, then find the closure in the
- * outbox and in the supervisor's "Closed this quarter" view. The steps share
- * one environment and run in order.
+ * One whole engagement, through the app shell's contact form only: start it
+ * from the referral (the referrer's details and the consents), book and
+ * attend six sessions (two missed on the way), record and correct a
+ * wellbeing measure, close it with the keyboard alone once the checklist is
+ * done (confirming what closing does), find it still readable on the form
+ * and stored as closed, then find the closure in the outbox and in the
+ * supervisor's "Closed this quarter" view. The steps share one environment
+ * and run in order.
+ *
+ * Screenshots for docs/screenshots/ are written only by `npm run
+ * screenshots` (SPRX_SCREENSHOTS=1), so a test run leaves `git status` clean.
  */
 
 const TIME_ZONE = "Europe/London";
@@ -30,6 +36,9 @@ function day(offset: number): string {
   return new Date(Date.parse(`${today}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
 }
 
+/** The same day as the demo user types it: their settings say dd/MM/yyyy (en-GB), whatever the browser's language. */
+const typed = (isoDay: string) => isoDay.split("-").reverse().join("/");
+
 const tracker = () => page.getByRole("region", { name: "Six-appointment tracker" });
 const guidance = () => page.getByRole("region", { name: "Stage guidance" });
 const checklist = () => page.getByRole("region", { name: "Closure checklist" });
@@ -42,7 +51,8 @@ async function expectStage(trackerStage: string, guidanceHeading: string): Promi
 }
 
 async function bookSession(number: number, on: string, attendance: "attended" | "didNotAttend"): Promise<void> {
-  await tracker().getByLabel("Date and time").fill(`${on}T10:00`);
+  await tracker().getByRole("textbox", { name: "Session date" }).fill(typed(on));
+  await tracker().getByRole("textbox", { name: "Start time" }).fill("10:00");
   await tracker().getByRole("button", { name: `Book session ${number}`, exact: true }).click();
   await tracker().getByText(`Session ${number} booked.`, { exact: true }).waitFor();
   await tracker().getByRole("combobox", { name: `Attendance for session ${number}` }).selectOption(attendance);
@@ -50,7 +60,10 @@ async function bookSession(number: number, on: string, attendance: "attended" | 
   await tracker().getByText(`Attendance for session ${number} saved.`, { exact: true }).waitFor();
 }
 
+const WRITE_SCREENSHOTS = process.env.SPRX_SCREENSHOTS === "1";
+
 async function screenshot(target: Locator | Page, name: string): Promise<void> {
+  if (!WRITE_SCREENSHOTS) return;
   const file = path.join(SCREENSHOTS, name);
   if ("goto" in target) await target.screenshot({ path: file, fullPage: true });
   else await target.screenshot({ path: file });
@@ -58,8 +71,10 @@ async function screenshot(target: Locator | Page, name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  env = await startE2eEnvironment();
+  if (WRITE_SCREENSHOTS) fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  // The browser speaks US English while the demo user's settings say en-GB (dd/MM/yyyy): every date
+  // typed on the form must follow the user's settings, not the browser.
+  env = await startE2eEnvironment({ locale: "en-US" });
   page = env.page;
   // The person is on Alex's caseload (North hub), so Alex, the link worker the shell acts as, can open them.
   const created = await env.api("POST", "contacts", { ...PERSON, "ownerid@odata.bind": `/systemusers(${LINK_WORKERS[0].id})` });
@@ -88,25 +103,37 @@ describe("a whole engagement through the contact form", () => {
     expect(await axeViolations(page)).toEqual([]);
   });
 
-  it("starts the engagement from the referral, with consent", async () => {
-    // Nothing is sent until the form is complete: each missing answer is named.
+  it("starts the engagement from the referral as PRSB records it: the referrer, how it came, why, and both consents", async () => {
+    // Nothing is sent until the form is complete: each missing answer is named, and focus goes to the first.
     await tracker().getByRole("button", { name: "Start engagement" }).click();
     await tracker().getByText("Choose who referred the person.").waitFor();
     await tracker().getByText("The engagement can only start once the person has agreed.").waitFor();
+    await until("focus is on the first field to fix", () => hasFocus(tracker().getByRole("combobox", { name: "Referred by" })));
 
-    await tracker().getByLabel("Referral date").fill(day(-100));
+    await tracker().getByLabel("Referral date").fill(typed(day(-100)));
     await tracker().getByRole("combobox", { name: "Referred by" }).selectOption("gp");
+    await tracker().getByRole("textbox", { name: "Referrer's name" }).fill("Dr Example");
+    await tracker().getByRole("textbox", { name: "Referrer's role" }).fill("Practice nurse");
+    await tracker().getByRole("textbox", { name: "Referrer's organisation" }).fill("Riverside Surgery");
+    await tracker().getByRole("textbox", { name: "Referrer's email" }).fill("referrals@riverside.example");
+    await tracker().getByRole("combobox", { name: "Referral method" }).selectOption("electronic");
     await tracker().getByLabel("Reason for referral").fill("Feeling isolated since retiring; would like to get out more.");
     await tracker().getByRole("checkbox", { name: /agrees to work with the service/ }).check();
+    await tracker().getByRole("checkbox", { name: /outcome may be shared with the referrer/ }).check();
     await tracker().getByRole("button", { name: "Start engagement" }).click();
     await tracker().getByText("Engagement started.", { exact: true }).waitFor();
     await expectStage("Establishing", "Establishing: Getting started");
     await checklist().getByRole("combobox", { name: "Closure reason" }).waitFor();
 
-    const stored = await env.api("GET", `sprx_engagements?$select=sprx_name,sprx_referraldate,sprx_consent,_ownerid_value&$filter=_sprx_contactid_value eq ${contactId}`);
+    const columns = "sprx_name,sprx_referraldate,sprx_consent,sprx_consenttoshare,sprx_referrername,sprx_referrerrole,sprx_referrerorganisation,sprx_referreremail,sprx_referralmethod,_ownerid_value";
+    const stored = await env.api("GET", `sprx_engagements?$select=${columns}&$filter=_sprx_contactid_value eq ${contactId}`);
     const rows = stored.json.value as { sprx_engagementid: string; sprx_name: string; sprx_referraldate: string; sprx_consent: boolean; _ownerid_value: string }[];
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ sprx_referraldate: day(-100), sprx_consent: true, _ownerid_value: LINK_WORKERS[0].id });
+    expect(rows[0]).toMatchObject({
+      sprx_referraldate: day(-100), sprx_consent: true, sprx_consenttoshare: true, sprx_referrername: "Dr Example", sprx_referrerrole: "Practice nurse",
+      sprx_referrerorganisation: "Riverside Surgery", sprx_referreremail: "referrals@riverside.example", sprx_referralmethod: 727000000,
+      _ownerid_value: LINK_WORKERS[0].id,
+    });
     engagementId = rows[0].sprx_engagementid;
     engagementName = rows[0].sprx_name;
     await tracker().getByRole("heading", { name: `Engagement ${engagementName}` }).waitFor();
@@ -118,6 +145,29 @@ describe("a whole engagement through the contact form", () => {
     await bookSession(2, day(-84), "attended");
     await tracker().getByText("2 of 6 sessions attended").waitFor();
     await expectStage("Reviewing", "Reviewing: Checking in");
+  });
+
+  it("records a baseline wellbeing measure, then corrects it on the form", async () => {
+    const form = guidance().getByRole("form", { name: "Record a wellbeing measure" });
+    // The person's first ONS4 measure: Baseline unless the worker says otherwise.
+    expect(await form.getByRole("combobox", { name: "Time point" }).inputValue()).toBe("baseline");
+    await form.getByLabel("Answered on").fill(typed(day(-98)));
+    for (const [question, answer] of [[/how satisfied are you/, "4"], [/worthwhile/, "5"], [/how happy did you feel/, "4"], [/how anxious did you feel/, "6"]] as const) {
+      await form.getByRole("combobox", { name: question }).selectOption(answer);
+    }
+    await form.getByRole("button", { name: "Save measure" }).click();
+    await guidance().getByText("Wellbeing measure saved.", { exact: true }).waitFor();
+
+    // It was 5 for happiness, not 4: corrected in place.
+    await guidance().getByRole("button", { name: /^Correct Baseline ONS4/ }).click();
+    const correction = guidance().getByRole("form", { name: "Correct this measure" });
+    expect(await guidance().getByRole("form", { name: "Record a wellbeing measure" }).count()).toBe(0);
+    await correction.getByRole("combobox", { name: /how happy did you feel/ }).selectOption("5");
+    await correction.getByRole("button", { name: "Save correction" }).click();
+    await guidance().getByText("Measure corrected.", { exact: true }).waitFor();
+    await env.idle();
+    const measures = await env.api("GET", `sprx_wellbeingscores?$select=sprx_timepoint,sprx_ons4_happy,sprx_ons4_happy_band&$filter=_sprx_engagementid_value eq ${engagementId}`);
+    expect(measures.json.value).toEqual([expect.objectContaining({ sprx_timepoint: 727000000, sprx_ons4_happy: 5, sprx_ons4_happy_band: 727000001 })]);
   });
 
   it("raises the courageous-conversation card, saying why, after two missed sessions in a row", async () => {
@@ -136,7 +186,7 @@ describe("a whole engagement through the contact form", () => {
 
   it("attends sessions three to six, the stage and guidance following to closing", async () => {
     await bookSession(3, day(-63), "attended");
-    await expectStage("Building independence", "Building independence: Building independence");
+    await expectStage("Building independence", "Building independence");
     expect(await tracker().getByText(/Missed in a row/).count()).toBe(0);
     await bookSession(4, day(-49), "attended");
     await bookSession(5, day(-35), "attended");
@@ -184,6 +234,37 @@ describe("a whole engagement through the contact form", () => {
     const missing = await checklist().locator("#sprx-missing-list li").allTextContents();
     expect(missing).toEqual(["Choose a closure reason", "Write a closure summary for the referrer"]);
     expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it("reaches the closure checklist from the top of the page in few key presses", async () => {
+    await page.reload();
+    await checklist().getByRole("combobox", { name: "Closure reason" }).waitFor();
+    const firstInChecklist = () => page.evaluate(() => !!document.activeElement?.closest('[aria-label="Closure checklist"]'));
+    let presses = 0;
+    while (!(await firstInChecklist())) {
+      await page.keyboard.press("Tab");
+      presses += 1;
+      if (presses > 300) throw new Error("Tab never reached the closure checklist");
+    }
+    // Through the link near the top instead: Tab to it, Enter, then Tab into the checklist.
+    await page.reload();
+    await checklist().getByRole("combobox", { name: "Closure reason" }).waitFor();
+    const link = page.getByRole("navigation", { name: "On this form" }).getByRole("link", { name: "Closure checklist" });
+    let viaLink = 0;
+    while (!(await hasFocus(link))) {
+      await page.keyboard.press("Tab");
+      viaLink += 1;
+      if (viaLink > 50) throw new Error("Tab never reached the link to the closure checklist");
+    }
+    await page.keyboard.press("Enter");
+    viaLink += 1;
+    while (!(await firstInChecklist())) {
+      await page.keyboard.press("Tab");
+      viaLink += 1;
+      if (viaLink > 100) throw new Error("Tab never reached the closure checklist from its link");
+    }
+    console.log(`Keyboard: ${presses} Tab presses from the top of the page to the closure checklist; ${viaLink} key presses through the link "Closure checklist" near the top.`);
+    expect(viaLink).toBeLessThan(presses);
   });
 
   it("closes the engagement with the keyboard alone once every check is done", async () => {
@@ -246,6 +327,16 @@ describe("a whole engagement through the contact form", () => {
     await tabTo(page, close);
     expect(await hasFocus(close)).toBe(true);
     await page.keyboard.press("Enter");
+    // Closing asks first, saying what follows.
+    const confirm = page.getByRole("alertdialog", { name: "Close this engagement?" });
+    await confirm.waitFor();
+    const said = await confirm.textContent();
+    expect(said).toContain("The referrer is emailed the closure summary.");
+    expect(said).toContain("The person leaves your active caseload.");
+    expect(said).toContain("Only a supervisor can reopen it.");
+    await screenshot(page, "closure-confirmation.png");
+    await tabTo(page, confirm.getByRole("button", { name: "Close engagement" }), { limit: 5 });
+    await page.keyboard.press("Enter");
     const closed = checklist().getByRole("heading", { name: `Engagement ${engagementName} is closed` });
     // The last tick's async rollups change the engagement after the checklist reloaded; the
     // closure must still go through at once, because none of the columns the worker sees changed.
@@ -256,15 +347,29 @@ describe("a whole engagement through the contact form", () => {
     await checklist().getByText("Goals met").waitFor();
 
     await env.idle();
-    const stored = await env.api("GET", `sprx_engagements(${engagementId})?$select=statecode,statuscode,sprx_closurereason,sprx_closuresummary,sprx_nextsteps,sprx_closedon`);
-    expect(stored.json).toMatchObject({ statecode: 1, statuscode: 2, sprx_closurereason: 727000000 });
+    const stored = await env.api("GET", `sprx_engagements(${engagementId})?$select=statecode,statuscode,sprx_stage,sprx_closurereason,sprx_closuresummary,sprx_nextsteps,sprx_closedon`);
+    // The stored stage says closed too: supervisors' views read it.
+    expect(stored.json).toMatchObject({ statecode: 1, statuscode: 2, sprx_stage: 727000004, sprx_closurereason: 727000000 });
     expect(stored.json.sprx_closuresummary).toMatch(/walks with a local group/);
     expect(stored.json.sprx_nextsteps).toMatch(/can refer again/);
     expect(stored.json.sprx_closedon).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     // The other two controls follow: the tracker offers a re-referral and lists this engagement as past.
     await tracker().getByRole("heading", { name: "Start a new engagement (re-referral)" }).waitFor();
-    await guidance().getByRole("heading", { name: "Closed: Closed" }).waitFor();
+    await guidance().getByRole("heading", { name: "Closed", exact: true }).waitFor();
     expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it("keeps the closed engagement readable: its sessions, plan, measures and outcome", async () => {
+    await tracker().getByRole("heading", { name: `Engagement ${engagementName} (closed)` }).waitFor();
+    const sessions = tracker().getByRole("region", { name: "Sessions" });
+    expect(await sessions.getByRole("listitem").count()).toBe(8);
+    expect(await sessions.getByText("Missed — would have been session 3").count()).toBe(2);
+    expect(await sessions.getByRole("button").count()).toBe(0);
+    await tracker().getByText("6 sessions attended").first().waitFor();
+    await guidance().getByRole("heading", { name: "Measures recorded" }).waitFor();
+    expect(await guidance().getByRole("button", { name: /^Correct / }).count()).toBe(0);
+    await checklist().getByText(/walks with a local group/).waitFor();
+    await screenshot(page, "closed-engagement.png");
   });
 
   it("raises exactly one closure event, shown on the outbox", async () => {

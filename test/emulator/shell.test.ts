@@ -134,6 +134,15 @@ describe("contact form with the controls built", () => {
     expect(page.text).toContain("Social prescribing");
     expect(page.text).toContain(`data-contact-id="${FIRST_CONTACT}"`);
     expect(page.text.match(/data-control="(\w+)"/g)).toEqual(CONTROL_NAMES.map((name) => `data-control="${name}"`));
+    // A link per control near the top, to a section that takes the focus and shows the control's own title.
+    const jump = /<nav aria-label="On this form"[^>]*>(.*?)<\/nav>/s.exec(page.text)?.[1] ?? "";
+    expect([...jump.matchAll(/<a href="#([\w-]+)">([^<]+)<\/a>/g)].map((m) => [m[1], m[2]])).toEqual([
+      ["sprx-section-AppointmentTracker", "Six-appointment tracker"],
+      ["sprx-section-StageGuidance", "Stage guidance"],
+      ["sprx-section-CommunitySupport", "Community support"],
+      ["sprx-section-ClosureChecklist", "Closure checklist"],
+    ]);
+    for (const name of CONTROL_NAMES) expect(page.text).toMatch(new RegExp(`<div class="form-section" id="sprx-section-${name}" tabindex="-1">\\s*<h3 class="section-title">`));
     // The harness order: platform libraries, each control's bundle, the harness, then the form script.
     const scripts = [...page.text.matchAll(/<script src="([^"]+)"><\/script>/g)].map((m) => m[1]);
     expect(scripts).toEqual(["/out/harness/platform.js", ...CONTROL_NAMES.map((n) => `/out/controls/${n}/bundle.js`), "/out/harness/harness.js", "/shell/contact-form.js", "/app/record-form.js"]);

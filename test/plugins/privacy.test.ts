@@ -70,6 +70,9 @@ describe("no personal data reaches the logs", () => {
     await deliver({ message: "Create", table: "sprx_connection", id: connection, stage: 10, mode: 0, target: { ...owners, sprx_status: option(ConnectionStatusValues.stopped), sprx_outcomereason: PERSONAL.notes }, stepName: stepName("connectionValidation", "Create", "sprx_connection") }, 400);
     await deliver({ message: "Create", table: "sprx_connection", id: connection, stage: 40, mode: 1, target: { ...owners, sprx_outcomereason: PERSONAL.notes }, stepName: stepName("connectionFollowUp", "Create", "sprx_connection") }, 200);
     await deliver({ message: "Create", table: "sprx_connection", id: connection, stage: 40, mode: 1, target: { ...owners, sprx_outcomereason: PERSONAL.notes }, postImage: owners, stepName: stepName("connectionRollups", "Create", "sprx_connection") }, 200);
+    // 7 — a measure refused by the sync rules (every item, the date), and one deleted.
+    await deliver({ message: "Create", table: "sprx_wellbeingscore", id: "50505050-0000-4000-8000-000000000001", stage: 10, mode: 0, target: { sprx_name: PERSONAL.fullname, sprx_engagementid: ref("sprx_engagement", ids.engagement), sprx_instrument: option(InstrumentValues.ons4), sprx_timepoint: option(TimepointValues.review), sprx_completedon: wcfDate("2030-01-01T00:00:00Z"), sprx_ons4_happy: 7 }, stepName: stepName("wellbeingValidation", "Create", "sprx_wellbeingscore") }, 400);
+    await deliver({ message: "Delete", table: "sprx_wellbeingscore", id: invalid, stage: 40, mode: 1, target: {}, preImage: { sprx_engagementid: ref("sprx_engagement", ids.engagement), sprx_name: PERSONAL.fullname }, stepName: stepName("wellbeingScored", "Delete", "sprx_wellbeingscore") }, 200);
     // 5 — refused, then allowed once the future session is gone.
     h.dataverse.insert("appointments", { subject: PERSONAL.subject, scheduledstart: "2026-06-01T10:00:00Z", sprx_attendance: AttendanceValues.planned, statecode: 3, _regardingobjectid_value: ids.engagement });
     await deliver({ message: "Update", table: "sprx_engagement", id: ids.engagement, stage: 10, mode: 0, target: { statecode: option(1), sprx_closuresummary: PERSONAL.summary }, preImage: { statecode: option(0) }, stepName: stepName("closureValidation", "Update", "sprx_engagement") }, 400);
@@ -80,6 +83,7 @@ describe("no personal data reaches the logs", () => {
     const closed = { operationCreatedOn: new Date("2026-03-02T11:00:00Z"), message: "Update", table: "sprx_engagement", id: ids.engagement, stage: 40, mode: 1, target: { statecode: option(1) }, postImage: { statecode: option(1), sprx_closuresummary: PERSONAL.summary }, stepName: stepName("afterClosure", "Update", "sprx_engagement") } as const;
     await deliver(closed, 503);
     await deliver(closed, 200);
+    await deliver({ ...closed, preImage: { statecode: option(0) }, stepName: stepName("engagementStateChanged", "Update", "sprx_engagement") }, 200);
     // An unexpected failure.
     h.dataverse.fail((r) => r.method === "GET", 1, 400);
     await deliver({ message: "Update", table: "sprx_closurecheck", id: check.sprx_closurecheckid as string, stage: 40, mode: 1, target: { sprx_note: PERSONAL.notes }, stepName: stepName("closureCheckChanged", "Update", "sprx_closurecheck") }, 500);

@@ -162,6 +162,19 @@ describe("1 session bookkeeping", () => {
 });
 
 describe("2 session validation", () => {
+  it("names dates in the calling user's own format, read from their user settings", async () => {
+    // InitiatingUserId of the test contexts (support/remoteContext.ts).
+    h.dataverse.insert("usersettingscollection", { systemuserid: "6a1b2c3d-0000-4000-8000-00000000000a", dateformatstring: "M/d/yyyy" });
+    seedEngagement(h.dataverse);
+    const response = await h.deliver({
+      message: "Create", table: "appointment", id: ids.session(50), stage: 10, mode: 0,
+      target: { regardingobjectid: ref("sprx_engagement", ids.engagement), scheduledstart: wcfDate("2025-12-01T10:00:00Z") },
+      stepName: stepName("sessionValidation", "Create", "appointment"),
+    });
+    expect(response.status).toBe(400);
+    expect(response.text).toMatch(/the session on 12\/1\/2025 is before the referral date 1\/5\/2026/);
+  });
+
   const validate = (target: Record<string, unknown>, message: "Create" | "Update" = "Create", id = ids.session(50)) =>
     h.deliver({
       message, table: "appointment", id, stage: 10, mode: 0, target,
@@ -185,7 +198,7 @@ describe("2 session validation", () => {
     });
     expect(response.status).toBe(400);
     expect(response.text).toMatch(/engagement is closed/);
-    expect(response.text).toMatch(/before the referral date 2026-01-05/);
+    expect(response.text).toMatch(/the session on 01\/12\/2025 is before the referral date 05\/01\/2026/);
 
     const future = await validate({
       regardingobjectid: ref("sprx_engagement", ids.engagement),
@@ -219,7 +232,7 @@ describe("2 session validation", () => {
       stepName: stepName("sessionValidation", "Update", "appointment"),
     });
     expect(response.status).toBe(400);
-    expect(response.text).toMatch(/2026-01-01 is before the referral/);
+    expect(response.text).toMatch(/01\/01\/2026 is before the referral/);
   });
 });
 
@@ -322,7 +335,7 @@ describe("5 closure validation", () => {
     expect(response.status).toBe(400);
     expect(response.text).toMatch(/^This engagement cannot be closed yet: /);
     expect(response.text).toMatch(/Choose a closure reason/);
-    expect(response.text).toMatch(/1 future session\(s\) still booked/);
+    expect(response.text).toMatch(/1 future session still booked/);
     expect(response.text).toMatch(/Write a closure summary/);
   });
 

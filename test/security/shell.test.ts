@@ -13,7 +13,8 @@ afterAll(async () => {
   await env.close();
 });
 
-const people = (html: string) => (html.match(/href="\/contacts\/[0-9a-f-]{36}"/g) ?? []).length;
+// The people view links each person's contact form by its model-driven URL.
+const people = (html: string) => (html.match(/href="\/main\.aspx\?pagetype=entityrecord&amp;etn=contact&amp;id=[0-9a-f-]{36}"/g) ?? []).length;
 const cookieOf = (setCookie: string | null) => (setCookie ?? "").split(";")[0];
 
 describe("acting as a demo user", () => {
@@ -55,6 +56,6 @@ describe("acting as a demo user", () => {
     const southContact = "de0a0001-0000-4000-8000-000000000003";
     const page = await env.request("GET", `/contacts/${southContact}`, undefined, { Cookie: `sprx_caller=${LINK_WORKERS[0].id}` });
     expect(page.status).toBe(403);
-    expect(page.text).toContain("has no access to this person");
+    expect(page.text).toContain("has no access to this record");
   });
 });

@@ -20,6 +20,8 @@ export interface FakeContextOptions {
   readonly supervisor?: boolean;
   /** Offers the direct Web API path (If-Match) the way model-driven apps expose the org URL. */
   readonly clientUrl?: string;
+  /** The user's short date pattern (userSettings.dateFormattingInfo); dd/MM/yyyy by default. */
+  readonly datePattern?: string;
 }
 
 /**
@@ -47,6 +49,7 @@ export function fakeContext(options: FakeContextOptions): ComponentFramework.Con
       languageId: 1033,
       isRTL: false,
       securityRoles: [],
+      dateFormattingInfo: { shortDatePattern: options.datePattern ?? "dd/MM/yyyy" },
       getTimeZoneOffsetMinutes: () => 0,
     },
     formatting: {

@@ -89,8 +89,12 @@ export class FakeWebApi implements ComponentFramework.WebApi {
       );
       const top = /\$top=(\d+)/.exec(options)?.[1];
       if (top) rows = rows.slice(0, Number(top));
+      // Like Dataverse, only the columns asked for come back (plus the key and the etag).
+      const select = /^\?\$select=([^&]*)/.exec(options)?.[1]?.split(",");
       const entities = rows.map((r) => {
-        const copy: Row = { ...r };
+        const copy: Row = select
+          ? Object.fromEntries(Object.entries(r).filter(([column]) => select.includes(column.split("@")[0]) || column === primaryId(entity) || column === "@odata.etag"))
+          : { ...r };
         for (const [navigation, { table, lookup }] of Object.entries(EXPANDS)) {
           if (options.includes(`${navigation}(`)) copy[navigation] = this.rows(table).filter((c) => c[lookup] === r.sprx_engagementid).map((c) => ({ ...c }));
         }

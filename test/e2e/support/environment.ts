@@ -35,7 +35,8 @@ export interface E2eEnvironment {
   stop(): Promise<void>;
 }
 
-export async function startE2eEnvironment(): Promise<E2eEnvironment> {
+/** `locale` is the browser's language (en-GB unless a test proves something about another). */
+export async function startE2eEnvironment(options: { locale?: string } = {}): Promise<E2eEnvironment> {
   const controls = path.join(REPO_ROOT, "out", "controls");
   if (!controlsBuilt(controls)) throw new Error("The controls are not built: run `npm run build` (npm run test:e2e does it when out/ is missing)");
   const dataDirectory = fs.mkdtempSync(path.join(os.tmpdir(), "sprx-e2e-"));
@@ -56,7 +57,7 @@ export async function startE2eEnvironment(): Promise<E2eEnvironment> {
       executablePath: CHROMIUM,
       args: CHROMIUM_ARGS,
       viewport: { width: 1280, height: 900 },
-      locale: "en-GB",
+      locale: options.locale ?? "en-GB",
       timezoneId: "Europe/London",
     });
   } catch (error) {

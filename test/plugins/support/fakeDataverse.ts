@@ -37,6 +37,7 @@ const PRIMARY_KEYS: Record<string, string> = {
   accounts: "accountid",
   contacts: "contactid",
   systemusers: "systemuserid",
+  usersettingscollection: "systemuserid",
   serviceendpoints: "serviceendpointid",
   sdkmessages: "sdkmessageid",
   sdkmessagefilters: "sdkmessagefilterid",
