@@ -33,10 +33,11 @@ function inner(text: string, name: string): string | undefined {
 
 const numberFormat = new Intl.NumberFormat("en-US");
 
-export function runApply(store: Store, entity: EntityMetadata, options: ReadonlyMap<string, string>, dates: DateContext, caller: QueryCaller, contextBase: string, annotations: AnnotationChoice): Record<string, unknown> {
+export function runApply(store: Store, entity: EntityMetadata, options: ReadonlyMap<string, string>, dates: DateContext, caller: QueryCaller, contextBase: string, annotations: AnnotationChoice, readScope?: Condition): Record<string, unknown> {
   for (const key of options.keys()) if (key.startsWith("$") && key !== "$apply") throw faults.notSupportedLocally(`'${key}' together with $apply`);
   const sqlColumn = (c: ColumnRef) => `"t0".${quoteIdentifier(c.attribute.logicalName)}`;
-  const filters: Condition[] = [];
+  // Only the rows the caller may read are aggregated, as Dataverse aggregates within the caller's read depth.
+  const filters: Condition[] = readScope ? [readScope] : [];
   let groups: ColumnRef[] = [];
   let aggregates: Aggregate[] = [];
   const parseAggregates = (text: string): Aggregate[] =>

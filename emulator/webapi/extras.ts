@@ -39,7 +39,7 @@ export async function onCollection(api: WebApi, entity: EntityMetadata, rest: re
   if (segment.name === "$count") {
     if (method !== "GET") throw faults.methodNotAllowed(method);
     const query = parseCollectionQuery(api.store.metadata, entity, new Map([...options, ["$count", "true"]]));
-    return countText(runCollectionQuery(api.store, query, api.dates(), { skip: 0, size: 0 }).total ?? 0);
+    return countText(runCollectionQuery(api.store, query, api.dates(), { skip: 0, size: 0 }, api.readScope(api.caller(request.headers).userId, entity)).total ?? 0);
   }
   if (segment.name === `${CRM}CreateMultiple` || segment.name === `${CRM}UpdateMultiple`) {
     if (method !== "POST") throw faults.methodNotAllowed(method);
@@ -81,17 +81,25 @@ export async function onRecord(api: WebApi, entity: EntityMetadata, id: string, 
     const child = metadata.require(collection.referencingTable);
     if (next === undefined && segment.key === undefined) {
       if (method !== "GET") throw faults.notSupportedLocally(`${method} on the navigation property '${segment.name}' (deep insert through a navigation URL); POST to ${child.entitySetName} with an @odata.bind instead`);
-      return api.getRelated(entity, id, segment.name, options, request.headers["prefer"]);
+      return api.getRelated(entity, id, segment.name, options, request.headers["prefer"], caller().userId);
     }
-    api.service.retrieve(entity, id);
+    const parent = api.service.retrieve(entity, id);
+    // Reading the related rows needs Read on the record, and lists only the related rows the caller may read.
+    const readable = (): Condition => {
+      const userId = caller().userId;
+      api.requireRead(userId, entity, parent);
+      const scope = api.readScope(userId, child);
+      const related = pointsAt(child, collection.lookup, id);
+      return scope ? { kind: "and", items: [related, scope] } : related;
+    };
     if (next?.name === "$count" && segment.key === undefined && method === "GET") {
       const query = parseCollectionQuery(metadata, child, new Map([["$count", "true"]]));
-      return countText(runCollectionQuery(api.store, query, api.dates(), { skip: 0, size: 0 }, pointsAt(child, collection.lookup, id)).total ?? 0);
+      return countText(runCollectionQuery(api.store, query, api.dates(), { skip: 0, size: 0 }, readable()).total ?? 0);
     }
     if (next?.name !== "$ref") return unsupportedSegment(entity, next ?? segment);
     if (method === "GET" && segment.key === undefined) {
       const query = parseCollectionQuery(metadata, child, new Map([["$select", child.primaryIdAttribute]]));
-      const rows = runCollectionQuery(api.store, query, api.dates(), { skip: 0, size: 5000 }, pointsAt(child, collection.lookup, id)).rows;
+      const rows = runCollectionQuery(api.store, query, api.dates(), { skip: 0, size: 5000 }, readable()).rows;
       return api.json(200, { "@odata.context": `${api.baseUrl()}$metadata#Collection($ref)`, value: rows.map((r) => ({ "@odata.id": `${api.baseUrl()}${child.entitySetName}(${asText(r[child.primaryIdAttribute])})` })) });
     }
     if (method === "POST" && segment.key === undefined) {

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { EntityMetadata } from "../metadata/metadata";
 import { COUNT_LIMIT, type CollectionQuery, type QueryCaller, parseCollectionQuery, runCollectionQuery } from "../odata/query";
 import { runApply } from "../odata/apply";
-import { QueryError, isGuid } from "../query/conditions";
+import { type Condition, QueryError, isGuid } from "../query/conditions";
 import type { DateContext } from "../query/dates";
 import { isFetchQuery, runFetchQuery, wantsAnnotation } from "./fetchQuery";
 import type { Pipeline } from "../pipeline/pipeline";
@@ -291,7 +291,7 @@ export class WebApi {
       }, `${this.options.baseUrl()}$metadata#${entity.entitySetName}`);
       return this.json(200, body, applied.length ? { "Preference-Applied": applied.join(",") } : {});
     }
-    if (options.has("$apply")) return this.json(200, runApply(this.store, entity, options, this.options.dates(), caller, `${this.options.baseUrl()}$metadata#${entity.entitySetName}`, annotationsFromPrefer(prefer)));
+    if (options.has("$apply")) return this.json(200, runApply(this.store, entity, options, this.options.dates(), caller, `${this.options.baseUrl()}$metadata#${entity.entitySetName}`, annotationsFromPrefer(prefer), this.readScope(caller.userId, entity)));
     const query = parseCollectionQuery(this.store.metadata, entity, options, 0, caller);
     const maxPage = /odata\.maxpagesize\s*=\s*(\d+)/i.exec(prefer ?? "");
     const size = maxPage ? Math.max(1, Math.min(Number(maxPage[1]), DEFAULT_PAGE_SIZE)) : DEFAULT_PAGE_SIZE;
@@ -309,6 +309,16 @@ export class WebApi {
       body["@odata.nextLink"] = `${this.options.baseUrl()}${entity.entitySetName}${next.search}`;
     }
     return this.json(200, body, applied.length ? { "Preference-Applied": applied.join(",") } : {});
+  }
+
+  /** The rows of a table the caller may read, as a condition (undefined: all; no role or no security). */
+  readScope(userId: string, entity: EntityMetadata): Condition | undefined {
+    return this.options.security?.readScope(userId, entity);
+  }
+
+  /** Throws Dataverse's access-denied error when the caller may not read the row. */
+  requireRead(userId: string, entity: EntityMetadata, row: Row): void {
+    this.options.security?.requireAccess(userId, "Read", entity, row);
   }
 
   getRelated(entity: EntityMetadata, id: string, property: string, options: ReadonlyMap<string, string>, prefer: string | undefined, userId?: string): ApiResponse {

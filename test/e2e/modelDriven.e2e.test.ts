@@ -3,6 +3,9 @@ import { gridColumns } from "../../emulator/app/grid";
 import { publicViews } from "../../emulator/app/entityList";
 import { shippedSolution } from "../../emulator/app/shipped";
 import { CONTENT_SECURITY_POLICY } from "../../emulator/shell/html";
+import { FOUNDATION } from "../../emulator/seed/foundation";
+import { LINK_WORKERS } from "../../emulator/seed/users";
+import { SHELL_COOKIE } from "../../emulator/security";
 import { type E2eEnvironment, axeViolations, startE2eEnvironment, tabTo, until } from "./support/environment";
 
 /**
@@ -33,7 +36,12 @@ async function saveAndWaitForReload(): Promise<void> {
 beforeAll(async () => {
   env = await startE2eEnvironment();
   page = env.page;
+  // These tests prove the app draws the shipped XML over every record, so they act as the local administrator;
+  // what each role may see is proved in engagement.e2e (link worker, supervisor) and test/security.
+  await actAs(FOUNDATION.adminUserId);
 }, 120_000);
+
+const actAs = (userId: string) => page.context().addCookies([{ name: SHELL_COOKIE, value: userId, url: env.local.url }]);
 
 afterAll(async () => {
   await env?.stop();
@@ -164,10 +172,13 @@ describe("views as grids", () => {
       expect(await noSidewaysScroll()).toBe(true);
     }
     await page.setViewportSize({ width: 390, height: 844 });
+    // The table's default view is "My active caseload": a link worker's, who has one (the administrator has none).
+    await actAs(LINK_WORKERS[0].id);
     await page.goto(list("sprx_engagement"));
     expect(await noSidewaysScroll()).toBe(true);
     const firstCell = grid().locator("tbody td").nth(1);
     expect(await firstCell.evaluate((td) => getComputedStyle(td, "::before").content)).toBe('"Person"');
+    await actAs(FOUNDATION.adminUserId);
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
@@ -258,7 +269,7 @@ describe("record forms", () => {
   });
 
   it("changes a lookup by typing to search, a multi-select choice and a whole number, in one save", async () => {
-    const active = await env.api("GET", "sprx_engagements?$select=sprx_engagementid,sprx_barriers&$filter=statecode eq 0 and _ownerid_value eq a11ce000-0000-4000-8000-000000000001&$top=1");
+    const active = await env.api("GET", `sprx_engagements?$select=sprx_engagementid,sprx_barriers&$filter=statecode eq 0 and _ownerid_value eq ${LINK_WORKERS[0].id}&$top=1`);
     const [{ sprx_engagementid: id }] = active.json.value as { sprx_engagementid: string }[];
     await page.goto(url(`/main.aspx?pagetype=entityrecord&etn=sprx_engagement&id=${id}`));
     const owner = page.getByRole("combobox", { name: "Owner" });
@@ -274,7 +285,7 @@ describe("record forms", () => {
     await saveAndWaitForReload();
     await until("the lookup, the choices, the number and the date are saved", async () => {
       const saved = await env.api("GET", `sprx_engagements(${id})?$select=_ownerid_value,sprx_barriers,sprx_plannedsessions,sprx_referraldate`);
-      return saved.json._ownerid_value === "a11ce000-0000-4000-8000-000000000002" && typeof saved.json.sprx_barriers === "string" && saved.json.sprx_barriers.length > 0
+      return saved.json._ownerid_value === LINK_WORKERS[1].id && typeof saved.json.sprx_barriers === "string" && saved.json.sprx_barriers.length > 0
         && saved.json.sprx_plannedsessions === 8 && typeof saved.json.sprx_referraldate === "string" && saved.json.sprx_referraldate.startsWith("2026-10-01");
     });
   });
