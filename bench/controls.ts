@@ -10,11 +10,11 @@ import { seedDemoData } from "../emulator/seed/demoData";
 import type { Figure, Section } from "./report";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
-const CONTROLS = ["AppointmentTracker", "StageGuidance", "ClosureChecklist"] as const;
+const CONTROLS = ["AppointmentTracker", "StageGuidance", "CommunitySupport", "ClosureChecklist"] as const;
 const BUNDLE_LIMIT = 60 * 1024;
 
 /**
- * Web API requests when the contact form loads: each of the three controls
+ * Web API requests when the contact form loads: each of the four controls
  * gets its own context, gateway and store (as `environmentFrom` gives them in
  * a model-driven app) and runs its load against the local Dataverse, seeded
  * with the demo data, over HTTP; the server counts what reaches it.
@@ -40,17 +40,17 @@ export async function benchFormLoad(): Promise<Section> {
     );
     if (loaded.some((data) => !data.engagement)) throw new Error("A control loaded no engagement for the demo contact");
     const perControl = received.length / CONTROLS.length;
-    // What the same data would cost read one table at a time: the engagement, its four child tables and the past engagements.
-    const perTable = CONTROLS.length * 6;
+    // What the same data would cost read one table at a time: the engagement, its five child tables and the past engagements.
+    const perTable = CONTROLS.length * 7;
     const figures: Figure[] = [
       {
         area: "Contact form",
-        figure: "Web API requests, three controls loading",
+        figure: `Web API requests, ${CONTROLS.length} controls loading`,
         value: `${received.length} (${perControl} per control)`,
         comparedWith: `${perTable} reading one table per request`,
         ratio: received.length / perTable,
-        target: "≤ 6 requests",
-        met: received.length <= 6,
+        target: `≤ 2 per control (${2 * CONTROLS.length})`,
+        met: received.length <= 2 * CONTROLS.length,
       },
     ];
     return {

@@ -2,6 +2,7 @@ import { type EngagementConfiguration, withBookedSessionsCheck } from "./configu
 import type { Problem } from "./problems";
 import { type ClosureCheckItem, type ClosureReason, CLOSURE_REASONS, isOneOf } from "./vocabulary";
 import { closureCheckLabel } from "./guidance";
+import { type CommunitySupportProof, communitySupportProblem } from "./community";
 
 export interface ClosureFacts {
   readonly reason?: string | null;
@@ -12,6 +13,12 @@ export interface ClosureFacts {
   readonly openFutureSessions: number;
   /** Whether a closing wellbeing measure is stored (checked, not just ticked). */
   readonly closingWellbeingRecorded: boolean;
+  /**
+   * "Community support in place" as the record proves it (an attended
+   * connection, or a waiver with its reason). When given, the check is judged
+   * from it instead of the tick; callers that know the connections give it.
+   */
+  readonly communitySupport?: CommunitySupportProof;
 }
 
 export interface MissingItem extends Problem {
@@ -67,6 +74,11 @@ export function validateClosure(facts: ClosureFacts, config: EngagementConfigura
       if (!facts.closingWellbeingRecorded) {
         missing.push({ code: "closure.closingWellbeing", item, message: `${closureCheckLabel(item)}: no closing wellbeing measure is stored` });
       }
+      continue;
+    }
+    if (item === "communitySupportConfirmed" && facts.communitySupport) {
+      const problem = communitySupportProblem(facts.communitySupport);
+      if (problem) missing.push({ code: "closure.communitySupport", item, message: `${closureCheckLabel(item)}: ${problem}` });
       continue;
     }
     if (!done.has(item)) missing.push({ code: "closure.check", item, message: `${closureCheckLabel(item)}: not done yet` });

@@ -1,5 +1,6 @@
 import { closureReasonLabel } from "./guidance";
 import type { ClosureReason, SessionMode, Attendance } from "./vocabulary";
+import type { ConnectionStatus } from "./community";
 import { type WellbeingScore, wellbeingChange } from "./wellbeing";
 
 /**
@@ -14,11 +15,41 @@ export interface ClosureSummaryInput {
   readonly whatMatters: readonly string[];
   readonly contacts: readonly { readonly day: string; readonly mode?: SessionMode; readonly attendance: Attendance }[];
   readonly supportArranged: readonly { readonly description: string; readonly helped: boolean | null }[];
+  /** Community services the person was connected to (PRSB signposts and onward referrals). */
+  readonly connections?: readonly SummaryConnection[];
   readonly wellbeing: readonly { readonly label: string; readonly baseline?: WellbeingScore; readonly closing?: WellbeingScore }[];
   readonly closureReason: ClosureReason;
   readonly closedOn: string;
   readonly nextSteps: string;
   readonly gpAction: { readonly required: boolean; readonly detail?: string };
+}
+
+export interface SummaryConnection {
+  readonly service: string;
+  readonly category?: string;
+  readonly status: ConnectionStatus;
+  readonly referredOn?: string | null;
+  readonly attendedOn?: string | null;
+  readonly reason?: string | null;
+}
+
+/** One line per connection that was arranged, and whether it took; suggestions never made are left out. */
+export function connectionLines(connections: readonly SummaryConnection[]): { arranged: string[]; didNotHelp: string[] } {
+  const arranged: string[] = [];
+  const didNotHelp: string[] = [];
+  for (const c of connections) {
+    const name = c.category ? `${c.service} (${c.category})` : c.service;
+    const why = c.reason?.trim() ? `: ${c.reason.trim()}` : "";
+    switch (c.status) {
+      case "attended": arranged.push(`${name}: went${c.attendedOn ? ` from ${c.attendedOn}` : ""}`); break;
+      case "referred": arranged.push(`${name}: referred${c.referredOn ? ` on ${c.referredOn}` : ""}, not yet known whether the person went`); break;
+      case "notAttended": didNotHelp.push(`${name}: referred but did not go${why}`); break;
+      case "declined": didNotHelp.push(`${name}: declined${why}`); break;
+      case "stopped": didNotHelp.push(`${name}: went${c.attendedOn ? ` from ${c.attendedOn}` : ""}, then stopped${why}`); break;
+      case "suggested": break;
+    }
+  }
+  return { arranged, didNotHelp };
 }
 
 export interface SummarySection {
@@ -39,8 +70,9 @@ export function closureSummarySections(input: ClosureSummaryInput): SummarySecti
   const held = input.contacts.filter((c) => c.attendance === "attended").sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
   const missed = input.contacts.filter((c) => c.attendance === "didNotAttend").length;
   const modes = [...new Set(held.map((c) => (c.mode ? MODE[c.mode] : "mode not recorded")))];
-  const helped = input.supportArranged.filter((s) => s.helped !== false);
-  const notHelped = input.supportArranged.filter((s) => s.helped === false);
+  const fromConnections = connectionLines(input.connections ?? []);
+  const helped = [...input.supportArranged.filter((s) => s.helped !== false).map((s) => s.description), ...fromConnections.arranged];
+  const notHelped = [...input.supportArranged.filter((s) => s.helped === false).map((s) => s.description), ...fromConnections.didNotHelp];
   const wellbeingLines = input.wellbeing.map((w) => {
     if (!w.baseline || !w.closing) return `${w.label}: ${w.baseline ? "no closing score" : "no baseline score"}`;
     const changes = wellbeingChange(w.baseline, w.closing)
@@ -62,8 +94,8 @@ export function closureSummarySections(input: ClosureSummaryInput): SummarySecti
     {
       heading: "Support and activities arranged",
       lines: [
-        ...(helped.length ? helped.map((s) => s.description) : ["None arranged"]),
-        ...(notHelped.length ? ["Tried and did not help:", ...notHelped.map((s) => s.description)] : []),
+        ...(helped.length ? helped : ["None arranged"]),
+        ...(notHelped.length ? ["Tried and did not help:", ...notHelped] : []),
       ],
     },
     { heading: "Wellbeing measures", lines: wellbeingLines.length ? wellbeingLines : ["No measures recorded"] },

@@ -138,6 +138,10 @@ export function connectionProblems(next: ConnectionFacts, previous: ConnectionFa
   if ((next.status === "attended" || next.status === "stopped") && next.attendedOn == null) {
     problems.push({ code: "connection.attendedOn", message: `A connection that is ${statusWords(next.status)} needs the date the person first went` });
   }
+  if (next.status === "suggested" && next.referredOn != null) {
+    // A referral date is what counts a connection as made (see linkingSuccess); a suggestion has none yet.
+    problems.push({ code: "connection.referredOn", message: "A suggested connection has no referral date yet: set the status to referred" });
+  }
   if (next.attendedOn != null && next.status !== "attended" && next.status !== "stopped") {
     problems.push({ code: "connection.attendedOn", message: `A first attendance date needs the status attended or stopped` });
   }
@@ -177,14 +181,16 @@ function statusWords(status: ConnectionStatus): string {
  * referral, while the connection is still open. Null when there is no
  * referral yet or nothing is left to learn.
  */
-export function followUpOn(connection: Pick<ConnectionFacts, "status" | "referredOn">, config: CommunityConfiguration = DEFAULT_COMMUNITY_CONFIGURATION): string | null {
+export function followUpOn(connection: Pick<ConnectionFacts, "status" | "referredOn" | "outcomeOn">, config: CommunityConfiguration = DEFAULT_COMMUNITY_CONFIGURATION): string | null {
   if (SETTLED_CONNECTION_STATUSES.has(connection.status) || !connection.referredOn) return null;
   if (connection.status !== "referred" && connection.status !== "notAttended") return null;
-  return dayToIso(addDays(dayFromIso(connection.referredOn), config.followUpDays));
+  // Someone who has not gone yet may still go: ask again the same interval after learning it.
+  const from = connection.status === "notAttended" && connection.outcomeOn ? connection.outcomeOn : connection.referredOn;
+  return dayToIso(addDays(dayFromIso(from), config.followUpDays));
 }
 
 /** Connections whose follow-up has come, for the prompt at the next session. */
-export function followUpsDue<T extends Pick<ConnectionFacts, "status" | "referredOn">>(
+export function followUpsDue<T extends Pick<ConnectionFacts, "status" | "referredOn" | "outcomeOn">>(
   connections: readonly T[],
   today: CalendarDay,
   config: CommunityConfiguration = DEFAULT_COMMUNITY_CONFIGURATION,
@@ -238,6 +244,13 @@ export interface CommunitySupportProof {
  * at least one connection the person actually reached — or waived with a
  * reason, as when the person is redirected to more suitable support.
  */
+/** Why "community support in place" is not yet proved, for the worker; undefined when it is. */
+export function communitySupportProblem(proof: CommunitySupportProof): string | undefined {
+  return proof.proved
+    ? undefined
+    : "no connection the person went to is recorded: record one as attended, or tick the check with the reason it is waived";
+}
+
 export function communitySupportProof(connections: readonly Pick<ConnectionFacts, "status" | "referredOn">[], waiverReason?: string | null): CommunitySupportProof {
   if (linkingSuccess(connections).attended > 0) return { proved: true, basis: "attended" };
   if ((waiverReason ?? "").trim().length > 0) return { proved: true, basis: "waived" };

@@ -10,3 +10,4 @@ export * from "./closureSummary";
 export * from "./guidance";
 export * from "./dateFormat";
 export * from "./community";
+export * from "./communityGuidance";

@@ -43,12 +43,17 @@ export const STEP_HANDLERS = [
   "afterClosure",
   "wellbeingScored",
   "nextSessionSuggestion",
+  "connectionValidation",
+  "connectionFollowUp",
+  "connectionRollups",
   "engagementStateChanged",
   "wellbeingValidation",
 ] as const;
 export type StepHandlerName = (typeof STEP_HANDLERS)[number];
 
 const SESSION_COLUMNS = ["regardingobjectid", "scheduledstart", "sprx_attendance", "sprx_mode", "statecode"] as const;
+const CONNECTION_OWNERS = ["sprx_engagementid", "sprx_serviceid"] as const;
+const CONNECTION_LIFECYCLE = ["sprx_status", "sprx_suggestedon", "sprx_referredon", "sprx_attendedon", "sprx_outcomeon", "sprx_outcomereason"] as const;
 /** A measure's stored inputs: its answers, when and what it measured, and whose engagement it belongs to. */
 const WELLBEING_COLUMNS = [
   "sprx_engagementid", "sprx_instrument", "sprx_timepoint", "sprx_completedon", "sprx_ons4_satisfied", "sprx_ons4_worthwhile", "sprx_ons4_happy",
@@ -143,6 +148,30 @@ export const STEP_REGISTRATIONS: readonly StepRegistration[] = [
   }),
   step("wellbeingScored", "Delete", "sprx_wellbeingscore", 40, "async", "Recomputes the engagement's rollups from the measures that remain.", {
     images: [{ kind: "PreImage", alias: "PreImage", attributes: ["sprx_engagementid"] }],
+  }),
+  // Community support (issue 15): the lifecycle is enforced before the write; follow-up dates and linking success after it.
+  step("connectionValidation", "Create", "sprx_connection", 10, "sync", "Refuses a connection whose status, dates or move break the lifecycle, or one on a closed engagement."),
+  step("connectionValidation", "Update", "sprx_connection", 10, "sync", "Refuses a move the connection lifecycle does not allow, an undated step, dates out of order or in the future.", {
+    filteringAttributes: [...CONNECTION_LIFECYCLE, "sprx_kind"],
+  }),
+  step("connectionFollowUp", "Create", "sprx_connection", 40, "async", "Sets when to ask whether the person went (follow-up days after the referral)."),
+  step("connectionFollowUp", "Update", "sprx_connection", 40, "async", "Moves or clears the follow-up date as the connection progresses.", {
+    filteringAttributes: ["sprx_status", "sprx_referredon", "sprx_outcomeon"],
+  }),
+  step("connectionRollups", "Create", "sprx_connection", 40, "async", "Recounts connections made and attended on the engagement and the service.", {
+    rank: 2,
+    images: [{ kind: "PostImage", alias: "PostImage", attributes: [...CONNECTION_OWNERS] }],
+  }),
+  step("connectionRollups", "Update", "sprx_connection", 40, "async", "Recounts linking success for the old and new engagement and service.", {
+    rank: 2,
+    filteringAttributes: [...CONNECTION_OWNERS, ...CONNECTION_LIFECYCLE],
+    images: [
+      { kind: "PreImage", alias: "PreImage", attributes: [...CONNECTION_OWNERS] },
+      { kind: "PostImage", alias: "PostImage", attributes: [...CONNECTION_OWNERS] },
+    ],
+  }),
+  step("connectionRollups", "Delete", "sprx_connection", 40, "async", "Recounts linking success when a connection is deleted.", {
+    images: [{ kind: "PreImage", alias: "PreImage", attributes: [...CONNECTION_OWNERS] }],
   }),
 ];
 

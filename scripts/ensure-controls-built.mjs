@@ -9,7 +9,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const outputs = [
   "out/harness/platform.js",
   "out/harness/harness.js",
-  ...["AppointmentTracker", "StageGuidance", "ClosureChecklist"].map((name) => `out/controls/${name}/bundle.js`),
+  ...["AppointmentTracker", "StageGuidance", "CommunitySupport", "ClosureChecklist"].map((name) => `out/controls/${name}/bundle.js`),
 ];
 const missing = outputs.filter((file) => !existsSync(join(root, file)));
 if (missing.length > 0) {

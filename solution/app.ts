@@ -5,7 +5,8 @@
 import { DASHBOARDS } from "./dashboards";
 import { CONTACT_FORM, ENGAGEMENT_FORM, PERSON_ENGAGEMENTS_VIEW } from "./forms";
 import { APP_ROLES } from "./security";
-import { CHARTS, PEOPLE_VIEWS, SUPERVISOR_VIEWS } from "./views";
+import { PEOPLE_VIEWS, SHIPPED_CHARTS, SHIPPED_VIEWS } from "./views";
+import { CONNECTION_GRID_VIEW } from "./communityForms";
 
 export interface SiteMapSubArea {
   readonly id: string;
@@ -38,13 +39,13 @@ export const SOCIAL_PRESCRIBING_APP: AppDeclaration = {
   uniqueName: "sprx_SocialPrescribing",
   name: "Social Prescribing",
   description: "Link workers' caseload of people and engagements, with supervisors' views of pacing, readiness to close and outcomes.",
-  tables: ["contact", "sprx_engagement", "appointment", "sprx_goal", "sprx_closurecheck", "sprx_wellbeingscore"],
+  tables: ["contact", "sprx_engagement", "appointment", "sprx_goal", "sprx_closurecheck", "sprx_wellbeingscore", "sprx_communityservice", "sprx_connection"],
   // Goals and sessions list no forms, so every form of theirs (main and quick create) is available in the app.
   // Dashboards are system forms too (component type 60).
   formIds: [CONTACT_FORM.formId, ENGAGEMENT_FORM.formId, ...DASHBOARDS.map((d) => d.formId)],
-  // The supervisor and people views, and the contact form's grid view (an app that lists views for a table offers only those).
-  viewIds: [...[...SUPERVISOR_VIEWS, ...PEOPLE_VIEWS].map((v) => v.savedQueryId), PERSON_ENGAGEMENTS_VIEW],
-  chartIds: CHARTS.map((c) => c.savedQueryVisualizationId),
+  // The shipped views (supervisors', community support's) and people views, and the grid views of the forms (an app that lists views for a table offers only those).
+  viewIds: [...[...SHIPPED_VIEWS, ...PEOPLE_VIEWS].map((v) => v.savedQueryId), PERSON_ENGAGEMENTS_VIEW, CONNECTION_GRID_VIEW],
+  chartIds: SHIPPED_CHARTS.map((c) => c.savedQueryVisualizationId),
   roleIds: APP_ROLES.map((r) => r.roleId),
   siteMap: {
     areaId: "area_socialprescribing",
@@ -71,6 +72,14 @@ export const SOCIAL_PRESCRIBING_APP: AppDeclaration = {
         subAreas: [
           { id: "subarea_goals", table: "sprx_goal", title: "Goals" },
           { id: "subarea_wellbeing", table: "sprx_wellbeingscore", title: "Wellbeing scores" },
+        ],
+      },
+      {
+        id: "group_community",
+        title: "Community support",
+        subAreas: [
+          { id: "subarea_services", table: "sprx_communityservice", title: "Community services" },
+          { id: "subarea_connections", table: "sprx_connection", title: "Connections" },
         ],
       },
     ],

@@ -13,6 +13,8 @@ export interface CustomApiParameter {
   readonly displayName: string;
   readonly description: string;
   readonly type: (typeof CustomApiParameterType)[keyof typeof CustomApiParameterType];
+  /** Parameters added after the first release are optional, so flows and callers built before them keep working. */
+  readonly isOptional?: boolean;
 }
 
 export interface CustomApiDeclaration {
@@ -40,6 +42,8 @@ export const ENGAGEMENT_CLOSED_EVENT: CustomApiDeclaration = {
     { uniqueName: "ClosureReason", displayName: "Closure reason", description: "Option value of sprx_closurereason.", type: CustomApiParameterType.integer },
     { uniqueName: "ClosedOn", displayName: "Closed on", description: "When the engagement closed (UTC).", type: CustomApiParameterType.dateTime },
     { uniqueName: "SessionsAttended", displayName: "Sessions attended", description: "Sessions the person attended.", type: CustomApiParameterType.integer },
+    { uniqueName: "ConnectionsMade", displayName: "Connections made", description: "Community services the person was put in touch with.", type: CustomApiParameterType.integer, isOptional: true },
+    { uniqueName: "ConnectionsAttended", displayName: "Connections attended", description: "Of those, services the person went to at least once.", type: CustomApiParameterType.integer, isOptional: true },
   ],
 };
 

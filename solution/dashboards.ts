@@ -16,7 +16,7 @@
  * the root element of that file (`<Dashboard>`) is not confirmed by an example.
  */
 import { stableGuid } from "./ids";
-import { CHARTS, SUPERVISOR_VIEWS } from "./views";
+import { SHIPPED_CHARTS, SHIPPED_VIEWS } from "./views";
 import { braced, descriptions, el, labels, localizedNames, text, type XmlNode } from "./xml";
 
 export interface DashboardComponent {
@@ -38,12 +38,12 @@ export interface DashboardDeclaration {
 }
 
 const view = (name: string) => {
-  const found = SUPERVISOR_VIEWS.find((v) => v.name === name);
+  const found = SHIPPED_VIEWS.find((v) => v.name === name);
   if (!found) throw new Error(`No supervisor view is named "${name}"`);
   return found;
 };
 const chart = (name: string) => {
-  const found = CHARTS.find((c) => c.name === name);
+  const found = SHIPPED_CHARTS.find((c) => c.name === name);
   if (!found) throw new Error(`No chart is named "${name}"`);
   return found;
 };
@@ -67,6 +67,14 @@ export const DASHBOARDS: readonly DashboardDeclaration[] = [
     rows: [
       [chartOf("Closures this quarter by reason", "Closed this quarter"), chartOf("Change in life satisfaction at closure", "Closed this quarter")],
       [grid("Closed this quarter", 10)],
+    ],
+  },
+  {
+    formId: "f2b8e6a1-4d37-4c59-9e0a-7b1d3c5f8e24",
+    name: "Supervisor: community support",
+    description: "Whether connections to community services take: linking success by category, referrals waiting for their follow-up, and services people rarely reach.",
+    rows: [
+      [chartOf("Linking success by service category", "Community services by category"), grid("Connections awaiting follow-up"), grid("Services with low uptake")],
     ],
   },
 ];

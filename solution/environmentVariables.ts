@@ -3,7 +3,7 @@
  * Defaults come from the domain's default configuration, so the solution and
  * the rules cannot disagree; each environment overrides them with a value.
  */
-import { DEFAULT_CONFIGURATION } from "../domain";
+import { DEFAULT_COMMUNITY_CONFIGURATION, DEFAULT_CONFIGURATION } from "../domain";
 
 /** environmentvariabledefinition.type option values. */
 export const EnvironmentVariableType = { string: 100000000, number: 100000001, boolean: 100000002, json: 100000003 } as const;
@@ -28,6 +28,7 @@ export const ENVIRONMENT_VARIABLES: readonly EnvironmentVariableDeclaration[] = 
   number("sprx_LongestGapDays", "Longest gap between sessions (days)", "Days without a session after which an engagement is overdue. The Overdue view uses the shipped default; edit it if you change this.", DEFAULT_CONFIGURATION.longestGapDays),
   number("sprx_DnaThreshold", "Missed sessions before a courageous conversation", "Did-not-attends in a row that suggest an honest conversation.", DEFAULT_CONFIGURATION.dnaThreshold),
   number("sprx_ExtensionRequestThreshold", "Extension requests worth discussing", "Extension requests at which the pattern itself is worth talking about.", DEFAULT_CONFIGURATION.extensionRequestThreshold),
+  number("sprx_FollowUpDays", "Days before a connection is followed up", "Days after a referral to a community service at which the link worker asks whether the person went (the webhook service reads it as SPRX_FOLLOW_UP_DAYS).", DEFAULT_COMMUNITY_CONFIGURATION.followUpDays),
   {
     schemaName: "sprx_RequiredClosureChecks",
     displayName: "Closure checks required by reason",

@@ -1,3 +1,5 @@
+import { COMMUNITY_FORMS, CONNECTION_GRID_VIEW } from "./communityForms";
+
 /**
  * Forms the solution ships. The contact form is a new main form, so the
  * organisation's own contact form stays as it is; link workers switch to
@@ -8,6 +10,7 @@
 export const FORM_CONTROLS = {
   AppointmentTracker: { label: "Six-appointment tracker" },
   StageGuidance: { label: "Stage guidance" },
+  CommunitySupport: { label: "Community support" },
   ClosureChecklist: { label: "Closure checklist" },
 } as const;
 export type FormControlName = keyof typeof FORM_CONTROLS;
@@ -51,6 +54,7 @@ export const CHILD_GRID_VIEW = {
   sprx_closurecheck: "0b1d9e53-7f6a-4c2e-8d34-5e9a1c7b2f60",
   sprx_wellbeingscore: "c3e8f5a1-94b2-4d7c-b6e0-2a1f8d9c4b37",
   appointment: "9d2b6c1e-5a7f-4e38-a0c4-7b3e1f5d8a92",
+  sprx_connection: CONNECTION_GRID_VIEW,
 } as const;
 
 /** "Person's engagements" (systemViews.ts): every engagement of the person, active and closed, any owner. */
@@ -68,6 +72,7 @@ export const CONTACT_FORM: FormDeclaration = {
       sections: [
         { name: "section_tracker", label: "Six-appointment tracker", cells: [{ kind: "control", control: "AppointmentTracker", boundColumn: "fullname" }] },
         { name: "section_guidance", label: "Stage guidance", cells: [{ kind: "control", control: "StageGuidance", boundColumn: "fullname" }] },
+        { name: "section_community", label: "Community support", cells: [{ kind: "control", control: "CommunitySupport", boundColumn: "fullname" }] },
         { name: "section_checklist", label: "Closure checklist", cells: [{ kind: "control", control: "ClosureChecklist", boundColumn: "fullname" }] },
       ],
     },
@@ -111,6 +116,8 @@ export const ENGAGEMENT_FORM: FormDeclaration = {
         },
         { name: "section_sessions", label: "Sessions", cells: [{ kind: "subgrid", name: "Sessions", label: "Sessions", relationship: "sprx_engagement_Appointments", table: "appointment", viewId: CHILD_GRID_VIEW.appointment }] },
         { name: "section_goals", label: "Goals", cells: [{ kind: "subgrid", name: "Goals", label: "Goals", relationship: "sprx_engagement_sprx_goal", table: "sprx_goal", viewId: CHILD_GRID_VIEW.sprx_goal }] },
+        { name: "section_connections", label: "Community support", columns: 2, cells: [serverField("sprx_connectionsmade"), serverField("sprx_connectionsattended")] },
+        { name: "section_connectiongrid", label: "Connections", cells: [{ kind: "subgrid", name: "Connections", label: "Connections", relationship: "sprx_engagement_sprx_connection", table: "sprx_connection", viewId: CHILD_GRID_VIEW.sprx_connection }] },
       ],
     },
     {
@@ -176,4 +183,4 @@ export const SESSION_QUICK_CREATE_FORM: FormDeclaration = {
   }],
 };
 
-export const FORMS: readonly FormDeclaration[] = [CONTACT_FORM, ENGAGEMENT_FORM, GOAL_QUICK_CREATE_FORM, SESSION_QUICK_CREATE_FORM];
+export const FORMS: readonly FormDeclaration[] = [CONTACT_FORM, ENGAGEMENT_FORM, GOAL_QUICK_CREATE_FORM, SESSION_QUICK_CREATE_FORM, ...COMMUNITY_FORMS];

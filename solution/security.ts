@@ -24,8 +24,18 @@ export interface RoleDeclaration {
   readonly privileges: Readonly<Record<string, Depth>>;
 }
 
-const CUSTOM_TABLES = ["sprx_engagement", "sprx_goal", "sprx_closurecheck", "sprx_wellbeingscore"] as const;
-const CHILD_TABLES = ["sprx_goal", "sprx_closurecheck", "sprx_wellbeingscore"] as const;
+const CUSTOM_TABLES = ["sprx_engagement", "sprx_goal", "sprx_closurecheck", "sprx_wellbeingscore", "sprx_connection", "sprx_communityservice"] as const;
+/** The person's data, owned with the engagement: connections to community services are among them (issue 15). */
+const CHILD_TABLES = ["sprx_goal", "sprx_closurecheck", "sprx_wellbeingscore", "sprx_connection"] as const;
+/**
+ * The community directory is organisation data: every link worker and
+ * supervisor reads it and links connections to it; only the administrator
+ * edits it (and the providers, which are accounts).
+ */
+const READ_DIRECTORY: readonly TablePrivileges[] = [
+  { privilegeTable: "sprx_communityservice", access: { Read: "Global", AppendTo: "Global" } },
+  { privilegeTable: "Account", access: { Read: "Global", AppendTo: "Global" } },
+];
 
 const all = (depth: Depth, except: readonly TableAccess[] = []): Partial<Record<TableAccess, Depth>> =>
   Object.fromEntries((["Create", "Read", "Write", "Delete", "Append", "AppendTo", "Assign", "Share"] as const).filter((a) => !except.includes(a)).map((a) => [a, depth]));
@@ -42,6 +52,7 @@ export const LINK_WORKER: RoleDeclaration = {
     ...CHILD_TABLES.map((t): TablePrivileges => ({ privilegeTable: t, access: all("Basic", ["Assign"]) })),
     { privilegeTable: "Activity", access: all("Basic", ["Assign"]) },
     { privilegeTable: "Contact", access: { Read: "Local", AppendTo: "Local" } },
+    ...READ_DIRECTORY,
   ],
   privileges: READ_CONFIGURATION,
 };
@@ -55,6 +66,7 @@ export const SUPERVISOR: RoleDeclaration = {
     ...CHILD_TABLES.map((t): TablePrivileges => ({ privilegeTable: t, access: all("Local") })),
     { privilegeTable: "Activity", access: all("Local") },
     { privilegeTable: "Contact", access: { Read: "Local", Write: "Local", AppendTo: "Local" } },
+    ...READ_DIRECTORY,
   ],
   privileges: READ_CONFIGURATION,
 };
@@ -67,6 +79,7 @@ export const ADMINISTRATOR: RoleDeclaration = {
     ...CUSTOM_TABLES.map((t): TablePrivileges => ({ privilegeTable: t, access: all("Global") })),
     { privilegeTable: "Activity", access: all("Global") },
     { privilegeTable: "Contact", access: { Read: "Global", Write: "Global", AppendTo: "Global" } },
+    { privilegeTable: "Account", access: { Create: "Global", Read: "Global", Write: "Global", Append: "Global", AppendTo: "Global" } },
   ],
   privileges: {
     ...READ_CONFIGURATION,
@@ -85,12 +98,15 @@ export const ADMINISTRATOR: RoleDeclaration = {
 export const WEBHOOK_SERVICE: RoleDeclaration = {
   roleId: "5b0f6c2e-3d4a-4e8b-9c1f-7a2d6e9b0c13",
   name: "Social Prescribing Webhook Service",
-  description: "For the webhook service's application user only: reads engagements and their sessions, goals, checks and scores, and writes the rollups the server maintains.",
+  description: "For the webhook service's application user only: reads engagements and their sessions, goals, checks, scores and connections, and writes the rollups the server maintains.",
   tables: [
     { privilegeTable: "sprx_engagement", access: { Read: "Global", Write: "Global", AppendTo: "Global" } },
     { privilegeTable: "sprx_closurecheck", access: { Create: "Global", Read: "Global", Append: "Global", Assign: "Global" } },
     { privilegeTable: "sprx_goal", access: { Read: "Global" } },
     { privilegeTable: "sprx_wellbeingscore", access: { Read: "Global", Write: "Global" } },
+    // Connections: the follow-up date; services: their linking-success rollups (issue 15).
+    { privilegeTable: "sprx_connection", access: { Read: "Global", Write: "Global" } },
+    { privilegeTable: "sprx_communityservice", access: { Read: "Global", Write: "Global" } },
     { privilegeTable: "Activity", access: { Read: "Global", Write: "Global" } },
     { privilegeTable: "Contact", access: { Read: "Global" } },
     { privilegeTable: "User", access: { Read: "Global" } },

@@ -35,6 +35,8 @@ const LIST_COLUMNS: Readonly<Record<string, readonly ViewColumn[]>> = {
   sprx_engagement: [{ name: "sprx_contactid", width: 180 }, { name: "sprx_stage", width: 140 }, { name: "sprx_referraldate", width: 110 }, { name: "ownerid", width: 150 }],
   sprx_goal: [{ name: "sprx_status", width: 120 }, { name: "sprx_importance", width: 100 }, { name: "sprx_confidence", width: 100 }, { name: "sprx_reviewdate", width: 110 }],
   sprx_closurecheck: [{ name: "sprx_item", width: 260 }, { name: "sprx_done", width: 80 }, { name: "sprx_doneon", width: 140 }, { name: "sprx_donebyid", width: 150 }],
+  sprx_communityservice: [{ name: "sprx_category", width: 200 }, { name: "sprx_area", width: 90 }, { name: "sprx_status", width: 90 }, { name: "sprx_providerid", width: 200 }],
+  sprx_connection: [{ name: "sprx_serviceid", width: 220 }, { name: "sprx_status", width: 110 }, { name: "sprx_referredon", width: 110 }, { name: "sprx_attendedon", width: 110 }, { name: "sprx_followupon", width: 110 }],
   sprx_wellbeingscore: [{ name: "sprx_instrument", width: 180 }, { name: "sprx_timepoint", width: 110 }, { name: "sprx_completedon", width: 110 }, { name: "sprx_ucla_total", width: 90 }],
 };
 

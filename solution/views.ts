@@ -9,6 +9,7 @@
  * cannot read an environment variable, so an organisation that changes the
  * longest gap edits the Overdue view to match.
  */
+import { COMMUNITY_CHARTS, COMMUNITY_VIEWS } from "./communityViews";
 import { choices, optionValue } from "./schema/schema";
 
 export interface ViewColumn {
@@ -240,3 +241,7 @@ export const CHARTS: readonly ChartDeclaration[] = [
     "sprx_closurereason", CLOSED_THIS_QUARTER, { column: "sprx_ons4satisfiedchange", aggregate: "avg" },
   ),
 ];
+
+/** Every view and chart the solution ships besides the tables' system views: the supervisors' on engagements and community support's (communityViews.ts). */
+export const SHIPPED_VIEWS: readonly ViewDeclaration[] = [...SUPERVISOR_VIEWS, ...COMMUNITY_VIEWS];
+export const SHIPPED_CHARTS: readonly ChartDeclaration[] = [...CHARTS, ...COMMUNITY_CHARTS];

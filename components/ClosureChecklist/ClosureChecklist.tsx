@@ -21,6 +21,7 @@ import {
   type ClosureReason,
 } from "../../domain";
 import { ControlShell } from "../shared/ControlShell";
+import { communitySupportOf } from "../shared/communityFacts";
 import { seenVersion, type Versioned } from "../shared/gateway";
 import { configurationFor, evaluate, isClosed } from "../shared/facts";
 import type { ControlEnvironment } from "../shared/hostContext";
@@ -99,7 +100,9 @@ function OpenChecklist(props: { env: ControlEnvironment; hook: EngagementHook; d
   const openFutureSessions = state.sessions.filter((s) => s.attendance === "planned" && !s.isPast).length;
   const closingWellbeingRecorded = data.scores.some((s) => s.sprx_timepoint === TimepointValues.closing);
   const done = [...rows].filter(([, row]) => row.sprx_done === true).map(([item]) => item);
-  const verdict = validateClosure({ reason, done, summary, openFutureSessions, closingWellbeingRecorded }, config);
+  // "Community support in place" is proved from the record, as the server judges it: an attended connection, or the tick with its reason.
+  const communitySupport = communitySupportOf(data, rows.get("communitySupportConfirmed"));
+  const verdict = validateClosure({ reason, done, summary, openFutureSessions, closingWellbeingRecorded, communitySupport }, config);
   const items = reason ? requiredChecks(reason, config) : [];
 
   // Notes as typed, by item; one Save notes writes every note that changed.

@@ -5,18 +5,25 @@
 import type {
   AppointmentRow,
   ClosureCheckRow,
+  CommunityServiceRow,
+  ConnectionRow,
   EngagementRow,
   GoalRow,
   WellbeingScoreRow,
 } from "../../solution/generated/dataverse";
 
-export type { AppointmentRow, ClosureCheckRow, EngagementRow, GoalRow, WellbeingScoreRow };
+export type { AppointmentRow, ClosureCheckRow, CommunityServiceRow, ConnectionRow, EngagementRow, GoalRow, WellbeingScoreRow };
 export {
   AttendanceValues,
   BarrierValues,
   ClosureCheckItemValues,
   ClosureReasonValues,
+  ConnectionKindValues,
+  ConnectionStatusValues,
   GoalStatusValues,
+  ReferralRouteValues,
+  ServiceCategoryValues,
+  ServiceStatusValues,
   InstrumentValues,
   ReferralMethodValues,
   ReferralSourceValues,
@@ -31,6 +38,7 @@ export interface EngagementWithDetail extends EngagementRow {
   sprx_engagement_sprx_goal?: GoalRow[] | null;
   sprx_engagement_sprx_closurecheck?: ClosureCheckRow[] | null;
   sprx_engagement_sprx_wellbeingscore?: WellbeingScoreRow[] | null;
+  sprx_engagement_sprx_connection?: ConnectionRow[] | null;
 }
 
 /** Domain key of an option value, or undefined for a value the choice does not have. */

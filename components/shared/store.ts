@@ -1,4 +1,5 @@
 import type { Attendance, ClosureCheckItem, ClosureReason, GoalStatus, Instrument, ReferralMethod, ReferralSource, SessionMode, Timepoint } from "../../domain";
+import { type ConnectionChanges, type DirectoryService, type NewConnection, communityStore } from "./communityStore";
 import type { DataverseGateway, RowData, Versioned } from "./gateway";
 import {
   AttendanceValues,
@@ -12,6 +13,7 @@ import {
   TimepointValues,
   type AppointmentRow,
   type ClosureCheckRow,
+  type ConnectionRow,
   type EngagementRow,
   type EngagementWithDetail,
   type GoalRow,
@@ -26,6 +28,8 @@ export interface ContactEngagements {
   readonly goals: readonly GoalRow[];
   readonly checks: readonly ClosureCheckRow[];
   readonly scores: readonly WellbeingScoreRow[];
+  /** Connections to community services (issue 15); absent where a caller built the data without them. */
+  readonly connections?: readonly ConnectionRow[];
   /** Every other engagement of the person, newest first, for re-referrals. */
   readonly pastEngagements: readonly EngagementRow[];
 }
@@ -82,6 +86,10 @@ export interface EngagementStore {
   saveCheck(engagementId: string, existing: Versioned | undefined, check: CheckInput): Promise<void>;
   closeEngagement(engagement: Versioned, closure: { reason: ClosureReason; summary: string; nextSteps: string }): Promise<void>;
   reopenEngagement(engagement: Versioned): Promise<void>;
+  /** Community support (issue 15, communityStore.ts): the directory, and connecting the person to a service. */
+  loadDirectory(): Promise<DirectoryService[]>;
+  connect(engagementId: string, connection: NewConnection): Promise<string>;
+  updateConnection(connection: Versioned, changes: ConnectionChanges): Promise<void>;
 }
 
 export interface CheckInput {
@@ -95,7 +103,7 @@ export interface CheckInput {
 }
 
 const ENGAGEMENT_COLUMNS = [
-  "sprx_engagementid", "sprx_name", "statecode", "statuscode", "createdon", "sprx_referraldate", "sprx_referralsource",
+  "sprx_engagementid", "sprx_name", "statecode", "statuscode", "createdon", "sprx_referraldate", "sprx_referralsource", "_sprx_contactid_value",
   "sprx_referralreason", "sprx_consent", "sprx_stage", "sprx_plannedsessions", "sprx_extensionrequests",
   "sprx_extensionapproved", "sprx_extensionsessions", "sprx_extensionreason", "sprx_barriers", "sprx_suggestedslots",
   "sprx_closurereason", "sprx_closuresummary", "sprx_nextsteps", "sprx_closedon", "sprx_windowstart", "sprx_windowend",
@@ -110,6 +118,10 @@ const EXPANDS = {
   sprx_engagement_sprx_wellbeingscore: [
     "sprx_wellbeingscoreid", "sprx_instrument", "sprx_timepoint", "sprx_completedon", "createdon", "sprx_ons4_satisfied", "sprx_ons4_worthwhile",
     "sprx_ons4_happy", "sprx_ons4_anxious", "sprx_ucla_companionship", "sprx_ucla_leftout", "sprx_ucla_isolated", "sprx_ucla_total",
+  ],
+  sprx_engagement_sprx_connection: [
+    "sprx_connectionid", "sprx_name", "_sprx_serviceid_value", "_sprx_goalid_value", "sprx_kind", "sprx_status", "sprx_suggestedon", "sprx_referredon",
+    "sprx_attendedon", "sprx_outcomeon", "sprx_outcomereason", "sprx_followupon", "createdon",
   ],
 } as const;
 
@@ -140,6 +152,7 @@ const at = (date: Date) => date.toISOString();
 
 export function createEngagementStore(gateway: DataverseGateway): EngagementStore {
   return {
+    ...communityStore(gateway),
     async loadForContact(contactId) {
       const queries = loadQueries(contactId);
       const [current, all] = await Promise.all([
@@ -147,12 +160,13 @@ export function createEngagementStore(gateway: DataverseGateway): EngagementStor
         gateway.retrieveMultiple("engagement", queries.all),
       ]);
       const found = current[0] as EngagementWithDetail | undefined;
-      if (!found) return { sessions: [], goals: [], checks: [], scores: [], pastEngagements: all };
+      if (!found) return { sessions: [], goals: [], checks: [], scores: [], connections: [], pastEngagements: all };
       const {
         sprx_engagement_Appointments: sessions,
         sprx_engagement_sprx_goal: goals,
         sprx_engagement_sprx_closurecheck: checks,
         sprx_engagement_sprx_wellbeingscore: scores,
+        sprx_engagement_sprx_connection: connections,
         ...engagement
       } = found;
       return {
@@ -161,6 +175,7 @@ export function createEngagementStore(gateway: DataverseGateway): EngagementStor
         goals: goals ?? [],
         checks: checks ?? [],
         scores: scores ?? [],
+        connections: connections ?? [],
         pastEngagements: (all as EngagementRow[]).filter((e) => e.sprx_engagementid !== engagement.sprx_engagementid),
       };
     },

@@ -2,7 +2,7 @@ import type { AttributeMetadata, CollectionNavigation, EntityMetadata, LookupNav
 
 /**
  * The built-in Dataverse tables the product touches, reduced to the columns it
- * reads and writes: people (contact), link workers (systemuser) in business
+ * reads and writes: people (contact), organisations (account), link workers (systemuser) in business
  * units, and the plug-in registration tables that `npm run register` writes
  * (serviceendpoint, sdkmessage, sdkmessagefilter, sdkmessageprocessingstep,
  * sdkmessageprocessingstepimage) with asyncoperation for async step runs.
@@ -90,6 +90,20 @@ export const SYSTEM_TABLES: readonly EntityMetadata[] = [
       emailaddress1: text(100), telephone1: text(50), mobilephone: text(50),
       birthdate: date, address1_line1: text(250), address1_city: text(80), address1_postalcode: text(20),
       preferredcontactmethodcode: options({ 1: "Any", 2: "Email", 3: "Phone", 4: "Fax", 5: "Mail" }, 1),
+    },
+    navigations: ownerNavigations,
+  }),
+  // Organisations (the providers of community services): Dataverse's own account table.
+  table({
+    logicalName: "account",
+    entitySetName: "accounts",
+    primaryIdAttribute: "accountid",
+    primaryNameAttribute: "name",
+    states: true,
+    columns: {
+      ...OWNED,
+      name: text(160), telephone1: text(50), emailaddress1: text(100), websiteurl: text(200),
+      address1_line1: text(250), address1_city: text(80), address1_postalcode: text(20), description: memo,
     },
     navigations: ownerNavigations,
   }),

@@ -9,7 +9,8 @@ import {
   LonelinessBandValues, Ons4BandValues, ReferralSourceValues, SessionModeValues, TimepointValues,
 } from "../../solution/generated/dataverse";
 import type { EntityReference, Row, Store } from "../storage/database";
-import { LINK_WORKERS, seedUsers } from "./users";
+import { type DemoEngagement, seedCommunityDirectory } from "./communityDirectory";
+import { ADMINISTRATOR_USER, DEMO_USERS, LINK_WORKERS, seedUsers } from "./users";
 
 /**
  * Demo data: invented people in every situation a supervisor's views pick
@@ -112,7 +113,7 @@ export function seedDemoData(store: Store, now: Date): void {
     const full: Row = { createdon: stamp, modifiedon: stamp, versionnumber: store.nextSequence("version"), ...row };
     if (entity.attributes.has("ownerid")) {
       // Owned by the worker, in the worker's hub (business unit).
-      const hub = LINK_WORKERS.find((w) => w.id === owner)?.businessUnitId ?? "";
+      const hub = DEMO_USERS.find((w) => w.id === owner)?.businessUnitId ?? "";
       Object.assign(full, { ownerid: ref("systemuser", owner), owningbusinessunit: ref("businessunit", hub), createdby: ref("systemuser", owner), modifiedby: ref("systemuser", owner) });
     }
     if (entity.defaultState && full.statecode === undefined) Object.assign(full, entity.defaultState);
@@ -121,6 +122,7 @@ export function seedDemoData(store: Store, now: Date): void {
 
   seedUsers(store, stamp);
 
+  const engagements: DemoEngagement[] = [];
   SCENARIOS.forEach((scenario, index) => {
     const owner = LINK_WORKERS[index % LINK_WORKERS.length].id;
     const contactId = demoId(1, index + 1);
@@ -203,9 +205,11 @@ export function seedDemoData(store: Store, now: Date): void {
       }, owner);
     }
 
+    let goalName: string | undefined;
     if (state.sessionsAttended > 0) {
+      goalName = pick(["Join a walking group", "Get back to the allotment", "Visit the community café weekly", "Sort out the benefits letter"]);
       insert("sprx_goal", {
-        sprx_goalid: demoId(5, index + 1), sprx_name: pick(["Join a walking group", "Get back to the allotment", "Visit the community café weekly", "Sort out the benefits letter"]),
+        sprx_goalid: demoId(5, index + 1), sprx_name: goalName,
         sprx_engagementid: ref("sprx_engagement", engagementId), sprx_importance: 5 + Math.floor(next() * 5), sprx_confidence: 3 + Math.floor(next() * 6),
         sprx_status: closed ? GoalStatusValues.achieved : GoalStatusValues.inProgress, sprx_reviewdate: day(14), sprx_reviewssinceprogress: 0, sprx_helped: true,
       }, owner);
@@ -232,7 +236,12 @@ export function seedDemoData(store: Store, now: Date): void {
         }, owner);
       }
     }
+    const firstAttended = scenario.sessions.find(([, attendance]) => attendance === "attended")?.[0];
+    engagements.push({ engagementId, owner, index, goalId: goalName ? demoId(5, index + 1) : undefined, goalName, firstAttended, needsAttended: reason === "goalsMet" });
   });
+
+  // The community directory, and connections from the engagements to it.
+  seedCommunityDirectory(insert, (table, id, changes) => store.update(store.metadata.require(table), id, changes), engagements, today, ADMINISTRATOR_USER.id);
 
   // People referred but not yet met: their contact page offers to start the engagement.
   AWAITING_FIRST_CONTACT.forEach(([firstname, lastname], index) => {

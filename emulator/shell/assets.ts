@@ -11,13 +11,14 @@ import type { ApiResponse } from "../webapi/webApi";
  * nothing else on disk can be reached.
  */
 
-export const CONTROL_NAMES = ["AppointmentTracker", "StageGuidance", "ClosureChecklist"] as const;
+export const CONTROL_NAMES = ["AppointmentTracker", "StageGuidance", "CommunitySupport", "ClosureChecklist"] as const;
 export type ControlName = (typeof CONTROL_NAMES)[number];
 
 /** The landmark each control renders, by the name DESIGN section 4 gives it. */
 export const CONTROL_LABELS: Readonly<Record<ControlName, string>> = {
   AppointmentTracker: "Six-appointment tracker",
   StageGuidance: "Stage guidance",
+  CommunitySupport: "Community support",
   ClosureChecklist: "Closure checklist",
 };
 

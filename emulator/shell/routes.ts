@@ -7,6 +7,7 @@ import { DEFAULT_USER, renderApp } from "../app/routes";
 import type { UserSettings as AppUser } from "../app/format";
 import { serveAsset } from "./assets";
 import { CONTENT_SECURITY_POLICY, escapeHtml, page, table } from "./html";
+import { outboxMail } from "./outboxMail";
 
 /** The app shell and the emulator's own endpoints (/_emulator/…). */
 
@@ -91,12 +92,11 @@ async function route(context: ShellContext, method: string, rawUrl: string, acti
   if (path === "/outbox") {
     const events = store.businessEvents().map((e) => [escapeHtml(e.raisedOn), escapeHtml(e.name), `<code>${escapeHtml(JSON.stringify(e.parameters))}</code>`]);
     const mail = context.sentMail().map((m) => {
-      // The recipients and subject first: the message body (the closure summary) would push them out of view.
-      const message = (m as { body?: { message?: { subject?: unknown; toRecipients?: { emailAddress?: { address?: unknown } }[] } } }).body?.message;
-      const to = (message?.toRecipients ?? []).map((r) => r.emailAddress?.address).filter(Boolean).join(", ");
-      return [escapeHtml(to), escapeHtml(message?.subject ?? ""), `<code>${escapeHtml(JSON.stringify(m).slice(0, 400))}</code>`];
+      // The recipients and subject first, then the message itself (the closure summary, the message back to the referrer) as text.
+      const { to, subject, text } = outboxMail(m);
+      return [escapeHtml(to), escapeHtml(subject), `<pre>${escapeHtml(text)}</pre>`];
     });
-    return html(200, page("Outbox", `${table("Business events", ["Raised", "Event", "Parameters"], events)}\n${table("Emails sent through Microsoft Graph", ["To", "Subject", "Request"], mail)}`));
+    return html(200, page("Outbox", `${table("Business events", ["Raised", "Event", "Parameters"], events)}\n${table("Emails sent through Microsoft Graph", ["To", "Subject", "Message"], mail)}`));
   }
 
   return html(404, page("Not found", "<p>There is no such page.</p>"));

@@ -18,7 +18,11 @@ const PARAMETERS: Readonly<Record<string, ParameterType>> = {
   ClosureReason: "Integer",
   ClosedOn: "DateTime",
   SessionsAttended: "Integer",
+  ConnectionsMade: "Integer",
+  ConnectionsAttended: "Integer",
 };
+/** Declared isoptional in the solution: events raised without them stay valid. */
+const OPTIONAL: ReadonlySet<string> = new Set(["ConnectionsMade", "ConnectionsAttended"]);
 
 export function recordClosureEvent(store: Store, body: unknown, correlationId: string): string {
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw faults.invalidCustomApi(`${CLOSURE_EVENT} expects a JSON object of its parameters.`);
@@ -29,6 +33,7 @@ export function recordClosureEvent(store: Store, body: unknown, correlationId: s
   const parameters: Record<string, unknown> = {};
   for (const [name, type] of Object.entries(PARAMETERS)) {
     const value = input[name];
+    if ((value === undefined || value === null) && OPTIONAL.has(name)) continue;
     if (value === undefined || value === null) throw faults.invalidCustomApi(`The parameter '${name}' of ${CLOSURE_EVENT} is required.`);
     if (type === "Guid" && (typeof value !== "string" || !isGuid(value))) throw faults.invalidCustomApi(`The parameter '${name}' must be a Guid.`);
     if (type === "Integer" && (typeof value !== "number" || !Number.isInteger(value))) throw faults.invalidCustomApi(`The parameter '${name}' must be an Integer.`);

@@ -1,4 +1,4 @@
-import { calendarForTimeZone, configure, type EngagementConfiguration } from "../../domain";
+import { calendarForTimeZone, type CommunityConfiguration, configure, DEFAULT_COMMUNITY_CONFIGURATION, type EngagementConfiguration } from "../../domain";
 import { DataverseClient } from "../dataverse/client";
 import { DATAVERSE_AUTH_KINDS, type DataverseAuthKind, dataverseAccessToken, isLoopbackUrl, tokenCredential } from "../dataverse/credentials";
 import { createGraphMail, type GraphMail, loopbackCredential } from "../graph/graphMail";
@@ -16,6 +16,8 @@ export interface ServiceSettings {
   readonly graphSender?: string;
   readonly timeZone: string;
   readonly configuration: EngagementConfiguration;
+  /** Days after a referral to a community service at which the worker follows it up. */
+  readonly community: CommunityConfiguration;
 }
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -80,6 +82,9 @@ export function readSettings(env: Environment): ServiceSettings {
     problems.push((error as Error).message);
   }
 
+  const followUpDays = wholeNumber(env, "SPRX_FOLLOW_UP_DAYS", problems) ?? DEFAULT_COMMUNITY_CONFIGURATION.followUpDays;
+  if (followUpDays < 1 || followUpDays > 365) problems.push("SPRX_FOLLOW_UP_DAYS must be from 1 to 365");
+
   if (problems.length > 0 || !configuration) throw new SettingsError(problems);
   return {
     port,
@@ -90,6 +95,7 @@ export function readSettings(env: Environment): ServiceSettings {
     graphSender: env.SPRX_GRAPH_SENDER || undefined,
     timeZone,
     configuration,
+    community: { followUpDays },
   };
 }
 
@@ -127,6 +133,7 @@ export function serviceOptions(settings: ServiceSettings, env: Environment, logg
       clock: () => new Date(),
       logger,
       configuration: settings.configuration,
+      community: settings.community,
       calendar,
       timeZone: settings.timeZone,
     }),

@@ -5,6 +5,7 @@ import { DataverseError } from "../dataverse/client";
 import { GraphUnavailable } from "../graph/graphMail";
 import { keyOf, loadSessions, sessionRecord } from "./records";
 import { baselineAndLatest, loadScores, scoredRows } from "./wellbeingRecords";
+import { connectionCounts, summaryConnections } from "./connectionSummary";
 import { done, skipped, type StepHandler, type StepServices } from "./types";
 
 export const CLOSURE_EVENT = "sprx_OnEngagementClosed";
@@ -12,7 +13,7 @@ export const CLOSURE_EVENT = "sprx_OnEngagementClosed";
 const COLUMNS = [
   "sprx_engagementid", "statecode", "sprx_name", "_sprx_contactid_value", "sprx_closurereason", "sprx_closedon", "sprx_closureeventon",
   "sprx_referrernotifiedon", "sprx_consenttoshare", "sprx_referreremail", "sprx_referraldate", "sprx_referralreason", "sprx_whatmatters",
-  "sprx_nextsteps", "sprx_gpactionrequired", "sprx_gpactiondetail", "sprx_sessionsattended",
+  "sprx_nextsteps", "sprx_gpactionrequired", "sprx_gpactiondetail", "sprx_sessionsattended", "sprx_connectionsmade", "sprx_connectionsattended",
 ] as const;
 
 /**
@@ -54,7 +55,9 @@ export const afterClosure: StepHandler = async (context, services) => {
   if (stateOf(engagement.sprx_closureeventon) === "none") {
     // Closed on is the moment of the closure itself (the operation's time), not when this step happens to run.
     const closedOn = stateOf(engagement.sprx_closedon) !== "none" && engagement.sprx_closedon ? engagement.sprx_closedon : pendingStamp;
-    if (!(await raiseOnce(services, engagement, closedOn, doneStamp(), (row) => stateOf(row.sprx_closureeventon) === "none"))) {
+    // The event carries the linking-success counts, recounted from the connections (issue 15).
+    const counts = await connectionCounts(services, id);
+    if (!(await raiseOnce(services, engagement, closedOn, doneStamp(), (row) => stateOf(row.sprx_closureeventon) === "none", counts))) {
       return skipped("another delivery raised the event");
     }
     writes++;
@@ -113,7 +116,9 @@ function claimState(value: string | null | undefined, start: number): "none" | "
  * commits; after a 412 the row is read again and, if no one raised the event
  * meanwhile (only a rollup changed the row), it is tried again.
  */
-async function raiseOnce(services: StepServices, engagement: EngagementRow, closedOn: string, stamp: string, free: (row: EngagementRow) => boolean): Promise<boolean> {
+async function raiseOnce(
+  services: StepServices, engagement: EngagementRow, closedOn: string, stamp: string, free: (row: EngagementRow) => boolean, counts: Readonly<Record<string, number>>,
+): Promise<boolean> {
   const id = engagement.sprx_engagementid!;
   let row = engagement;
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -123,7 +128,7 @@ async function raiseOnce(services: StepServices, engagement: EngagementRow, clos
         {
           method: "POST",
           path: CLOSURE_EVENT,
-          body: { EngagementId: id, ContactId: row._sprx_contactid_value, ClosureReason: row.sprx_closurereason, ClosedOn: closedOn, SessionsAttended: row.sprx_sessionsattended ?? 0 },
+          body: { EngagementId: id, ContactId: row._sprx_contactid_value, ClosureReason: row.sprx_closurereason, ClosedOn: closedOn, SessionsAttended: row.sprx_sessionsattended ?? 0, ...counts },
         },
       ]);
       return true;
@@ -162,7 +167,7 @@ async function claim(services: StepServices, engagement: EngagementRow, changes:
 async function summaryInput(services: StepServices, engagement: EngagementRow): Promise<ClosureSummaryInput> {
   const { dataverse, calendar } = services;
   const id = engagement.sprx_engagementid!;
-  const [person, sessionRows, goalRows, scoreRows] = await Promise.all([
+  const [person, sessionRows, goalRows, scoreRows, connections] = await Promise.all([
     engagement._sprx_contactid_value
       ? dataverse.retrieve<{ fullname?: string | null }>("contacts", engagement._sprx_contactid_value, ["fullname"])
       : Promise.resolve({ fullname: null }),
@@ -172,6 +177,7 @@ async function summaryInput(services: StepServices, engagement: EngagementRow): 
       { select: ["sprx_name", "sprx_supportarranged", "sprx_helped"], filter: `_sprx_engagementid_value eq ${id}` },
     ),
     loadScores(dataverse, id),
+    summaryConnections(dataverse, id),
   ]);
   const scores = scoredRows(scoreRows);
   const wellbeing = (["ons4", "ucla3"] as const).flatMap((instrument) => {
@@ -191,6 +197,7 @@ async function summaryInput(services: StepServices, engagement: EngagementRow): 
       return session ? [{ day: dayToIso(calendar.dayOf(session.start)), mode: session.mode, attendance: session.attendance }] : [];
     }),
     supportArranged: goalRows.flatMap((g) => (g.sprx_supportarranged ? [{ description: g.sprx_supportarranged, helped: g.sprx_helped ?? null }] : [])),
+    connections,
     wellbeing,
     closureReason: keyOf(ClosureReasonValues, engagement.sprx_closurereason) ?? "other",
     closedOn: dayToIso(calendar.dayOf(new Date(engagement.sprx_closedon ?? services.clock()))),

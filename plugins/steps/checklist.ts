@@ -1,4 +1,4 @@
-import { CLOSURE_CHECK_ITEMS, type ClosureCheckItem, type ClosureFacts, type EngagementConfiguration, checklistProgress } from "../../domain";
+import { CLOSURE_CHECK_ITEMS, type ClosureCheckItem, type ClosureFacts, type EngagementConfiguration, checklistProgress, communitySupportProof } from "../../domain";
 import {
   type AppointmentRow,
   type ClosureCheckRow,
@@ -8,6 +8,7 @@ import {
   Tables,
 } from "../../solution/generated/dataverse";
 import type { DataverseClient } from "../dataverse/client";
+import { connectionFacts } from "./connectionRecords";
 import { attendanceOf, CHECK_COLUMNS, keyOf, loadEngagementWith, type RelatedRows } from "./records";
 
 /** Every item any closure reason of this configuration needs, in checklist order. */
@@ -33,8 +34,17 @@ export function openFutureSessions(sessions: readonly AppointmentRow[], now: Dat
 }
 
 /** What a closure is judged on, read from the engagement's related rows. */
-export type ClosureRows = Pick<RelatedRows, "checks" | "sessions" | "closingScores">;
-export const CLOSURE_ROWS = ["checks", "sessions", "closingScores"] as const satisfies readonly (keyof RelatedRows)[];
+export type ClosureRows = Pick<RelatedRows, "checks" | "sessions" | "closingScores" | "connections">;
+export const CLOSURE_ROWS = ["checks", "sessions", "closingScores", "connections"] as const satisfies readonly (keyof RelatedRows)[];
+
+/**
+ * The reason "community support in place" is waived: the note on that check
+ * when it is ticked. A tick without a reason proves nothing by itself.
+ */
+export function communitySupportWaiver(checks: readonly ClosureCheckRow[]): string | null {
+  const row = checks.find((c) => c.sprx_item === ClosureCheckItemValues.communitySupportConfirmed && c.sprx_done === true);
+  return row?.sprx_note ?? null;
+}
 
 /**
  * What the domain judges a closure (or checklist progress) on: ticked
@@ -53,6 +63,7 @@ export function closureFactsOf(
     summary: given.summary ?? null,
     openFutureSessions: openFutureSessions(rows.sessions, now),
     closingWellbeingRecorded: rows.closingScores.length > 0,
+    communitySupport: communitySupportProof(rows.connections.map(connectionFacts), communitySupportWaiver(rows.checks)),
   };
 }
 

@@ -2,6 +2,9 @@ import type { StepHandlerName } from "../registrations";
 import { afterClosure } from "./afterClosure";
 import { closureCheckChanged } from "./closureCheckChanged";
 import { closureValidation } from "./closureValidation";
+import { connectionFollowUp } from "./connectionFollowUp";
+import { connectionRollups } from "./connectionRollups";
+import { connectionValidation } from "./connectionValidation";
 import { engagementCreated } from "./engagementCreated";
 import { engagementStateChanged } from "./engagementStateChanged";
 import { nextSessionSuggestion } from "./nextSessionSuggestion";
@@ -21,6 +24,9 @@ export const STEPS: Readonly<Record<StepHandlerName, StepHandler>> = {
   afterClosure,
   wellbeingScored,
   nextSessionSuggestion,
+  connectionValidation,
+  connectionFollowUp,
+  connectionRollups,
   engagementStateChanged,
   wellbeingValidation,
 };

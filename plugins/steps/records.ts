@@ -3,6 +3,7 @@ import {
   AttendanceValues,
   type AppointmentRow,
   type ClosureCheckRow,
+  type ConnectionRow,
   type EngagementRow,
   type GoalRow,
   GoalStatusValues,
@@ -35,7 +36,9 @@ export const ENGAGEMENT_COLUMNS = [
 
 export const SESSION_COLUMNS = ["activityid", "scheduledstart", "sprx_attendance", "sprx_mode", "sprx_sessionnumber", "statecode", "_regardingobjectid_value"] as const;
 export const GOAL_COLUMNS = ["sprx_goalid", "createdon", "sprx_status", "sprx_reviewssinceprogress", "sprx_supportarranged", "sprx_helped"] as const;
-export const CHECK_COLUMNS = ["sprx_closurecheckid", "sprx_item", "sprx_done"] as const;
+export const CHECK_COLUMNS = ["sprx_closurecheckid", "sprx_item", "sprx_done", "sprx_note"] as const;
+/** What linking success and the community-support proof are judged on. */
+export const CONNECTION_FACT_COLUMNS = ["sprx_connectionid", "sprx_status", "sprx_referredon", "sprx_attendedon", "sprx_outcomeon", "sprx_outcomereason"] as const;
 
 const APPOINTMENT_CANCELED = 2;
 
@@ -59,6 +62,8 @@ export interface RelatedRows {
   readonly checks: ClosureCheckRow[];
   /** Wellbeing measures at the closing timepoint; only whether one exists matters, so at most one is read. */
   readonly closingScores: WellbeingScoreRow[];
+  /** Connections to community services (issue 15). */
+  readonly connections: ConnectionRow[];
 }
 
 export type EngagementWith<R extends keyof RelatedRows> = { readonly engagement: EngagementRow } & Pick<RelatedRows, R>;
@@ -78,6 +83,7 @@ const RELATED: Readonly<Record<keyof RelatedRows, { readonly navigation: string;
     navigation: navigationTo(Tables.wellbeingScore.logicalName),
     query: { select: ["sprx_wellbeingscoreid"], filter: `sprx_timepoint eq ${TimepointValues.closing}`, top: 1 },
   },
+  connections: { navigation: navigationTo(Tables.connection.logicalName), query: { select: CONNECTION_FACT_COLUMNS } },
 };
 
 /**

@@ -1,4 +1,4 @@
-import type { Calendar, EngagementConfiguration, Problem } from "../../domain";
+import type { Calendar, CommunityConfiguration, EngagementConfiguration, Problem } from "../../domain";
 import type { StepContext } from "../context";
 import type { DataverseClient } from "../dataverse/client";
 import type { GraphMail } from "../graph/graphMail";
@@ -11,6 +11,8 @@ export interface StepServices {
   readonly clock: () => Date;
   readonly logger: Logger;
   readonly configuration: EngagementConfiguration;
+  /** Follow-up days for connections (SPRX_FOLLOW_UP_DAYS); the domain's default when absent. */
+  readonly community?: CommunityConfiguration;
   readonly calendar: Calendar;
   /** The IANA zone of `calendar` (SPRX_TIME_ZONE), for times of day such as suggested slots. */
   readonly timeZone: string;

@@ -135,7 +135,7 @@ export function customApiFiles(api: CustomApiDeclaration): Map<string, string> {
       label("description", p.description),
       label("displayname", p.displayName),
       text("iscustomizable", "1"),
-      text("isoptional", "0"),
+      text("isoptional", p.isOptional ? "1" : "0"),
       text("name", p.uniqueName),
       text("type", p.type)), { declaration: false }));
   }

@@ -14,7 +14,7 @@ import { schema } from "../schema/schema";
 import { primaryIdAttribute } from "../schema/systemColumns";
 import { FIELD_SECURITY_PROFILES, ROLES, rolePrivileges, type FieldSecurityProfileDeclaration, type RoleDeclaration } from "../security";
 import { SYSTEM_VIEWS, QueryType } from "../systemViews";
-import { CHARTS, PEOPLE_VIEWS, SUPERVISOR_VIEWS, type ChartDeclaration, type ViewColumn, type ViewDeclaration } from "../views";
+import { PEOPLE_VIEWS, SHIPPED_CHARTS, SHIPPED_VIEWS, type ChartDeclaration, type ViewColumn, type ViewDeclaration } from "../views";
 import { braced, descriptions, displaynames, el, labels, localizedNames, parseFragment, text, type XmlNode } from "../xml";
 import type { ControlInfo } from "./controls";
 import { columnLabel, tableDeclaration } from "./metadata";
@@ -25,6 +25,7 @@ const flag = (value: boolean) => (value ? "1" : "0");
 /** The built-in tables the solution extends, by logical name, with their schema and display names. */
 const BUILT_IN_TABLES: Readonly<Record<string, { schemaName: string; displayName: string }>> = {
   contact: { schemaName: "Contact", displayName: "Contact" },
+  account: { schemaName: "Account", displayName: "Account" },
   appointment: { schemaName: "Appointment", displayName: "Appointment" },
   systemuser: { schemaName: "SystemUser", displayName: "User" },
 };
@@ -316,7 +317,7 @@ export function savedQuery(view: SavedQueryInput): XmlNode {
 }
 
 /** Supervisor and system views of one table. */
-export function viewsOf(table: string, views: readonly ViewDeclaration[] = [...SUPERVISOR_VIEWS, ...PEOPLE_VIEWS]): SavedQueryInput[] {
+export function viewsOf(table: string, views: readonly ViewDeclaration[] = [...SHIPPED_VIEWS, ...PEOPLE_VIEWS]): SavedQueryInput[] {
   return [
     ...views.filter((v) => v.table === table).map((v) => ({ ...v, queryType: QueryType.public, isDefault: v.isDefault ?? false })),
     ...SYSTEM_VIEWS.filter((v) => v.table === table),
@@ -526,7 +527,7 @@ export function entityParts(logicalName: string, declarations: SolutionDeclarati
     info: isCustom && decl ? customEntityInfo(decl) : existingEntityInfo(decl, logicalName),
     forms: formsOf(logicalName, forms).map((form) => ({ form, xml: systemForm(form, controls) })),
     views: viewsOf(logicalName, views).map((v) => ({ id: v.savedQueryId, xml: savedQuery(v) })),
-    charts: CHARTS.filter((c) => c.table === logicalName).map((c) => ({ id: c.savedQueryVisualizationId, xml: visualization(c) })),
+    charts: SHIPPED_CHARTS.filter((c) => c.table === logicalName).map((c) => ({ id: c.savedQueryVisualizationId, xml: visualization(c) })),
   };
 }
 
@@ -725,7 +726,7 @@ export interface SolutionDeclarations {
 }
 
 export function declarationsWith(controls: readonly ControlInfo[], overrides: Partial<Omit<SolutionDeclarations, "controls">> = {}): SolutionDeclarations {
-  return { controls, views: overrides.views ?? [...SUPERVISOR_VIEWS, ...PEOPLE_VIEWS], forms: overrides.forms ?? FORMS };
+  return { controls, views: overrides.views ?? [...SHIPPED_VIEWS, ...PEOPLE_VIEWS], forms: overrides.forms ?? FORMS };
 }
 
 export function customizationsParts(declarations: SolutionDeclarations): CustomizationsParts {

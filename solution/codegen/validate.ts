@@ -4,7 +4,7 @@
  * fail only when a supervisor opens it.
  */
 import { XMLParser } from "fast-xml-parser";
-import { CHARTS, type ChartDeclaration, type ViewColumn } from "../views";
+import { SHIPPED_CHARTS, type ChartDeclaration, type ViewColumn } from "../views";
 import { SYSTEM_VIEWS } from "../systemViews";
 import type { FormDeclaration } from "../forms";
 import { schema } from "../schema/schema";
@@ -123,7 +123,7 @@ function formProblems(form: FormDeclaration, viewIds: ReadonlySet<string>): stri
 }
 
 /** Every problem with the declarations, each naming the view, chart or form and the column. */
-export function declarationProblems(declarations: SolutionDeclarations, charts: readonly ChartDeclaration[] = CHARTS): string[] {
+export function declarationProblems(declarations: SolutionDeclarations, charts: readonly ChartDeclaration[] = SHIPPED_CHARTS): string[] {
   const viewIds = new Set([...declarations.views, ...SYSTEM_VIEWS].map((v) => v.savedQueryId));
   return [
     ...declarations.views.flatMap((v) => queryProblems({ kind: "view", name: v.name, table: v.table, fetchXml: v.fetchXml, columns: v.columns })),

@@ -125,6 +125,10 @@ export interface EngagementRow {
   sprx_closureeventon?: string | null;
   /** Referrer notified: When the closure summary was emailed to the referrer. ISO 8601, UTC. */
   sprx_referrernotifiedon?: string | null;
+  /** Connections made: Connections where the person was put in touch with a service. */
+  sprx_connectionsmade?: number | null;
+  /** Connections attended: Connections the person went to at least once. */
+  sprx_connectionsattended?: number | null;
 }
 
 /** Appointment (appointment) as the Web API returns it. Built-in appointment activity; a session when regarding an engagement. */
@@ -327,6 +331,120 @@ export interface WellbeingScoreRow {
   sprx_scoredon?: string | null;
 }
 
+/** Community service (sprx_communityservice) as the Web API returns it. A group, activity or service in the community that link workers connect people to. */
+export interface CommunityServiceRow {
+  /** Row version for optimistic concurrency (If-Match). */
+  "@odata.etag"?: string | null;
+  /** Unique identifier of the community service. */
+  sprx_communityserviceid?: string | null;
+  /** Status: 0 Active, 1 Inactive (for activities 1 Completed, 2 Canceled, 3 Scheduled). */
+  statecode?: number | null;
+  /** Status reason. */
+  statuscode?: number | null;
+  /** When the row was created. */
+  createdon?: string | null;
+  /** When the row was last modified. */
+  modifiedon?: string | null;
+  /** Who created the row. */
+  _createdby_value?: string | null;
+  /** Who last modified the row. */
+  _modifiedby_value?: string | null;
+  /** The user or team that owns the row. */
+  _ownerid_value?: string | null;
+  /** Business unit of the owner. */
+  _owningbusinessunit_value?: string | null;
+  /** Row version; the Web API's @odata.etag is derived from it. */
+  versionnumber?: number | null;
+  /** Service (primary name). */
+  sprx_name?: string | null;
+  /** Provider: The organisation that runs the service. Id of the account. */
+  _sprx_providerid_value?: string | null;
+  /** Category: What kind of support it offers. Option value of sprx_servicecategory. */
+  sprx_category?: number | null;
+  /** Description: What happens there and who it suits. */
+  sprx_description?: string | null;
+  /** Where: Address or meeting place. */
+  sprx_address?: string | null;
+  /** Area: Postcode district or neighbourhood, for finding services nearby. */
+  sprx_area?: string | null;
+  /** How to refer: Self-referral, introduction or formal referral. Option value of sprx_referralroute. */
+  sprx_referralroute?: number | null;
+  /** Contact name: Who to speak to at the service. */
+  sprx_contactname?: string | null;
+  /** Phone: The service's phone number. */
+  sprx_phone?: string | null;
+  /** Email: The service's email address. */
+  sprx_email?: string | null;
+  /** Website: The service's web page. */
+  sprx_website?: string | null;
+  /** Cost: Free, low cost or paid. Option value of sprx_servicecost. */
+  sprx_cost?: number | null;
+  /** Accessibility: Step-free access, hearing loop, quiet space and the like. */
+  sprx_accessnotes?: string | null;
+  /** Status: Active, or paused until its review date. Option value of sprx_servicestatus. */
+  sprx_status?: number | null;
+  /** Review date: When the directory entry is next checked. Date only, "YYYY-MM-DD". */
+  sprx_reviewon?: string | null;
+  /** Connections made: People put in touch with the service. */
+  sprx_connectionsmade?: number | null;
+  /** Connections attended: Of those, people who went at least once. */
+  sprx_connectionsattended?: number | null;
+  /** Uptake (%): Connections attended as a percentage of those made; empty until one is made. */
+  sprx_uptake?: number | null;
+}
+
+/** Connection (sprx_connection) as the Web API returns it. A signpost or onward referral from an engagement to a community service, and whether the person went. */
+export interface ConnectionRow {
+  /** Row version for optimistic concurrency (If-Match). */
+  "@odata.etag"?: string | null;
+  /** Unique identifier of the connection. */
+  sprx_connectionid?: string | null;
+  /** Status: 0 Active, 1 Inactive (for activities 1 Completed, 2 Canceled, 3 Scheduled). */
+  statecode?: number | null;
+  /** Status reason. */
+  statuscode?: number | null;
+  /** When the row was created. */
+  createdon?: string | null;
+  /** When the row was last modified. */
+  modifiedon?: string | null;
+  /** Who created the row. */
+  _createdby_value?: string | null;
+  /** Who last modified the row. */
+  _modifiedby_value?: string | null;
+  /** The user or team that owns the row. */
+  _ownerid_value?: string | null;
+  /** Business unit of the owner. */
+  _owningbusinessunit_value?: string | null;
+  /** Row version; the Web API's @odata.etag is derived from it. */
+  versionnumber?: number | null;
+  /** Connection (primary name). */
+  sprx_name?: string | null;
+  /** Engagement: The engagement this row belongs to. Id of the sprx_engagement. */
+  _sprx_engagementid_value?: string | null;
+  /** Service: The community service. Id of the sprx_communityservice. */
+  _sprx_serviceid_value?: string | null;
+  /** Goal: The goal of the plan this support serves. Id of the sprx_goal. */
+  _sprx_goalid_value?: string | null;
+  /** Kind: Signposted, introduced or formally referred. Option value of sprx_connectionkind. */
+  sprx_kind?: number | null;
+  /** Status: Suggested, referred, attended, not attended, declined or stopped. Option value of sprx_connectionstatus. */
+  sprx_status?: number | null;
+  /** Suggested on: When the service was first suggested. Date only, "YYYY-MM-DD". */
+  sprx_suggestedon?: string | null;
+  /** Referred on: When the person was put in touch. Date only, "YYYY-MM-DD". */
+  sprx_referredon?: string | null;
+  /** First attended: When the person first went. Date only, "YYYY-MM-DD". */
+  sprx_attendedon?: string | null;
+  /** Outcome on: When it was learnt the person did not go, declined or stopped. Date only, "YYYY-MM-DD". */
+  sprx_outcomeon?: string | null;
+  /** Why: Why the person declined or stopped. */
+  sprx_outcomereason?: string | null;
+  /** Follow up on: When to ask whether the person went; set by the server. Date only, "YYYY-MM-DD". */
+  sprx_followupon?: string | null;
+  /** Note: Anything the next session should know. */
+  sprx_note?: string | null;
+}
+
 /** Logical name, entity set name and primary id of each table. */
 export const Tables = {
   engagement: { logicalName: "sprx_engagement", entitySetName: "sprx_engagements", primaryIdAttribute: "sprx_engagementid" },
@@ -334,6 +452,8 @@ export const Tables = {
   goal: { logicalName: "sprx_goal", entitySetName: "sprx_goals", primaryIdAttribute: "sprx_goalid" },
   closureCheck: { logicalName: "sprx_closurecheck", entitySetName: "sprx_closurechecks", primaryIdAttribute: "sprx_closurecheckid" },
   wellbeingScore: { logicalName: "sprx_wellbeingscore", entitySetName: "sprx_wellbeingscores", primaryIdAttribute: "sprx_wellbeingscoreid" },
+  communityService: { logicalName: "sprx_communityservice", entitySetName: "sprx_communityservices", primaryIdAttribute: "sprx_communityserviceid" },
+  connection: { logicalName: "sprx_connection", entitySetName: "sprx_connections", primaryIdAttribute: "sprx_connectionid" },
 } as const;
 
 /** Option values of sprx_stage (Engagement stage), keyed by domain key. */
@@ -466,4 +586,59 @@ export const AnxietyBandValues = {
 export const LonelinessBandValues = {
   notLonely: 727000000,
   lonely: 727000001,
+} as const;
+
+/** Option values of sprx_servicecategory (Service category), keyed by domain key. */
+export const ServiceCategoryValues = {
+  physicalActivity: 727000000,
+  artsMusicCulture: 727000001,
+  natureGreenSpaces: 727000002,
+  befriendingSocialGroups: 727000003,
+  moneyDebtBenefits: 727000004,
+  housing: 727000005,
+  employmentLearningSkills: 727000006,
+  volunteering: 727000007,
+  mentalHealthEmotional: 727000008,
+  carersSupport: 727000009,
+  healthLongTermConditions: 727000010,
+  practicalHelp: 727000011,
+  faithCommunity: 727000012,
+  other: 727000013,
+} as const;
+
+/** Option values of sprx_referralroute (How to refer), keyed by domain key. */
+export const ReferralRouteValues = {
+  self: 727000000,
+  introduction: 727000001,
+  formalReferral: 727000002,
+} as const;
+
+/** Option values of sprx_servicecost (Cost), keyed by domain key. */
+export const ServiceCostValues = {
+  free: 727000000,
+  lowCost: 727000001,
+  paid: 727000002,
+} as const;
+
+/** Option values of sprx_servicestatus (Service status), keyed by domain key. */
+export const ServiceStatusValues = {
+  active: 727000000,
+  paused: 727000001,
+} as const;
+
+/** Option values of sprx_connectionkind (Connection kind), keyed by domain key. */
+export const ConnectionKindValues = {
+  signposted: 727000000,
+  introduced: 727000001,
+  formalReferral: 727000002,
+} as const;
+
+/** Option values of sprx_connectionstatus (Connection status), keyed by domain key. */
+export const ConnectionStatusValues = {
+  suggested: 727000000,
+  referred: 727000001,
+  attended: 727000002,
+  notAttended: 727000003,
+  declined: 727000004,
+  stopped: 727000005,
 } as const;

@@ -3,6 +3,7 @@ import {
   SESSION_MODES, SIGNAL_KINDS, STAGES, TIMEPOINTS,
 } from "../../domain/vocabulary";
 import type { AnxietyBand, LonelinessBand, Ons4Band } from "../../domain/wellbeing";
+import { communityChoices, communityRelationships, communityTables, engagementCommunityColumns } from "./community";
 import type { ChoiceDeclaration, ColumnDeclaration, SchemaDeclaration } from "./model";
 
 /** Publisher option value prefix 72700: custom choice values start at 727000000. */
@@ -82,6 +83,7 @@ export const choices = {
   lonelinessBand: choice<LonelinessBand>("sprx_lonelinessband", "Loneliness band", "Band of the UCLA-3 total.", ["notLonely", "lonely"], {
     notLonely: "Not lonely (3–5)", lonely: "Lonely (6–9)",
   }),
+  ...communityChoices,
 } as const;
 
 export const schema: SchemaDeclaration = {
@@ -158,6 +160,7 @@ export const schema: SchemaDeclaration = {
         { logicalName: "sprx_uclachange", displayName: "Loneliness change", description: "UCLA-3 total, latest minus baseline (negative is better).", type: { kind: "integer", min: -6, max: 6 }, maintainedByServer: true },
         { logicalName: "sprx_closureeventon", displayName: "Closure event raised", description: "When the closure business event was raised (once per closure).", type: { kind: "datetime" }, maintainedByServer: true },
         { logicalName: "sprx_referrernotifiedon", displayName: "Referrer notified", description: "When the closure summary was emailed to the referrer.", type: { kind: "datetime" }, maintainedByServer: true },
+        ...engagementCommunityColumns,
       ],
     },
     {
@@ -239,6 +242,7 @@ export const schema: SchemaDeclaration = {
         { logicalName: "sprx_scoredon", displayName: "Scored on", description: "When the server last computed totals and bands.", type: { kind: "datetime" }, maintainedByServer: true },
       ],
     },
+    ...communityTables,
   ],
   relationships: [
     { name: "sprx_contact_sprx_engagement", referencedTable: "contact", referencingTable: "sprx_engagement", lookup: "sprx_contactid", navigationProperty: "sprx_contactid", collectionProperty: "sprx_contact_sprx_engagement", cascade: "restrict" },
@@ -250,6 +254,7 @@ export const schema: SchemaDeclaration = {
     // Activities enabled on the engagement: Dataverse names this relationship and
     // the appointment's navigation property after the activity table.
     { name: "sprx_engagement_Appointments", referencedTable: "sprx_engagement", referencingTable: "appointment", lookup: "regardingobjectid", navigationProperty: "regardingobjectid_sprx_engagement_appointment", collectionProperty: "sprx_engagement_Appointments", cascade: "parental" },
+    ...communityRelationships,
   ],
 };
 

@@ -3,7 +3,7 @@ import { axeViolations } from "./support/axe";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { ClosureChecklist } from "../../components/ClosureChecklist";
-import { ClosureCheckItemValues, ClosureReasonValues, InstrumentValues, TimepointValues } from "../../solution/generated/dataverse";
+import { ClosureCheckItemValues, ClosureReasonValues, ConnectionStatusValues, InstrumentValues, TimepointValues } from "../../solution/generated/dataverse";
 import { closureCheckLabel, DEFAULT_CONFIGURATION, requiredChecks } from "../../domain";
 import { directFetch, jsonResponse, platformError, type FakeWebApi } from "./support/fakeWebApi";
 import { USER_ID } from "./support/fakeContext";
@@ -34,6 +34,11 @@ function readyToClose(): ReturnType<typeof personWithEngagement> {
     sprx_ucla_companionship: 1,
     sprx_ucla_leftout: 1,
     sprx_ucla_isolated: 2,
+  });
+  // "Community support in place" is proved by a connection the person went to.
+  scenario.webAPI.seed("sprx_connection", {
+    _sprx_engagementid_value: scenario.engagementId, sprx_status: ConnectionStatusValues.attended,
+    sprx_referredon: isoDay(daysFromNow(-30)), sprx_attendedon: isoDay(daysFromNow(-20)),
   });
   return scenario;
 }

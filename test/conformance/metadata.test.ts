@@ -70,7 +70,7 @@ describe("EntityDefinitions", () => {
   });
 
   it("answers 404 0x80040217 for a table it does not have", async () => {
-    const error = await clientError(c.client.retrieveEntity({ key: "LogicalName='account'" }));
+    const error = await clientError(c.client.retrieveEntity({ key: "LogicalName='opportunity'" }));
     expect(error.status).toBe(404);
     expect(error.code).toBe("0x80040217");
   });

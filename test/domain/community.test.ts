@@ -97,6 +97,8 @@ describe("follow-up", () => {
     expect(followUpOn({ status: "referred", referredOn: "2026-05-01" })).toBe("2026-05-15");
     expect(followUpOn({ status: "referred", referredOn: "2026-05-01" }, { followUpDays: 7 })).toBe("2026-05-08");
     expect(followUpOn({ status: "notAttended", referredOn: "2026-05-01" })).toBe("2026-05-15");
+    // Learnt on the 10th that the person has not gone yet: ask again a fortnight after that.
+    expect(followUpOn({ status: "notAttended", referredOn: "2026-05-01", outcomeOn: "2026-05-10" })).toBe("2026-05-24");
     expect(followUpOn({ status: "suggested", referredOn: null })).toBeNull();
     expect(followUpOn({ status: "attended", referredOn: "2026-05-01" })).toBeNull();
     expect(followUpOn({ status: "declined", referredOn: "2026-05-01" })).toBeNull();

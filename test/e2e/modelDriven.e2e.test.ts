@@ -212,7 +212,7 @@ describe("charts and dashboards", () => {
       }
       expect({ chart: chart.name, drawnWithData }).toEqual({ chart: chart.name, drawnWithData: true });
     }
-    expect([...onDashboards].sort()).toEqual(["Active engagements by stage", "Change in life satisfaction at closure", "Closures this quarter by reason"]);
+    expect([...onDashboards].sort()).toEqual(["Active engagements by stage", "Change in life satisfaction at closure", "Closures this quarter by reason", "Linking success by service category"]);
   });
 
   it("opens the supervisor dashboards from the site map, drawn from their form XML", async () => {

@@ -71,7 +71,7 @@ describe("a shipped form whose XML is wrong", () => {
 
 describe("drawing from the shipped XML", () => {
   it("reads every shipped main form and dashboard without a problem", () => {
-    expect(solution.forms.filter((f) => f.kind === "dashboard").map((f) => f.name)).toEqual(["Supervisor: caseload", "Supervisor: outcomes"]);
+    expect(solution.forms.filter((f) => f.kind === "dashboard").map((f) => f.name)).toEqual(["Supervisor: caseload", "Supervisor: outcomes", "Supervisor: community support"]);
     for (const form of solution.forms) expect(readFormXml(form, env.dataverse.store.metadata, solution).tabs.length).toBeGreaterThan(0);
   });
 
@@ -116,11 +116,17 @@ describe("drawing from the shipped XML", () => {
     expect(page).toMatch(/Data table: Closures by reason<\/summary>[\s\S]*?No data available/);
   });
 
-  it("draws every shipped chart with a title and data on the engagement list", () => {
+  it("draws every shipped chart with a title and data on its table's list", () => {
+    const onEngagements = solution.charts.filter((c) => c.table === "sprx_engagement");
     const closed = solution.views.find((v) => v.name === "Closed this quarter");
     const page = render(`/main.aspx?pagetype=entitylist&etn=sprx_engagement&viewid=${closed!.id}`);
-    for (const chart of solution.charts) expect(page?.body).toContain(`<figcaption id="chart-${solution.charts.indexOf(chart)}-caption">${chart.name}</figcaption>`);
+    for (const chart of onEngagements) expect(page?.body).toContain(`<figcaption id="chart-${onEngagements.indexOf(chart)}-caption">${chart.name}</figcaption>`);
     expect(page?.body?.match(/<rect /g)?.length ?? 0).toBeGreaterThan(0);
+    // Community support's chart, on the directory (issue 15).
+    const byCategory = solution.views.find((v) => v.name === "Community services by category");
+    const directory = render(`/main.aspx?pagetype=entitylist&etn=sprx_communityservice&viewid=${byCategory!.id}`);
+    expect(directory?.body).toContain(`<figcaption id="chart-0-caption">Linking success by service category</figcaption>`);
+    expect(directory?.body?.match(/<rect /g)?.length ?? 0).toBeGreaterThan(0);
   });
 
   it("draws a negative measure below the zero line and says when a category has no value", () => {

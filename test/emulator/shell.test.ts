@@ -124,7 +124,7 @@ describe("contact form with the controls built", () => {
     fs.rmSync(build.out, { recursive: true, force: true });
   });
 
-  it("lays out the three controls in the Social prescribing tab under the person's name, loading scripts only from itself", async () => {
+  it("lays out the controls in the Social prescribing tab under the person's name, loading scripts only from itself", async () => {
     const page = await built.request("GET", `/contacts/${FIRST_CONTACT}`);
     expect(page.status).toBe(200);
     const policy = page.headers.get("Content-Security-Policy") ?? "";
@@ -139,6 +139,7 @@ describe("contact form with the controls built", () => {
     expect([...jump.matchAll(/<a href="#([\w-]+)">([^<]+)<\/a>/g)].map((m) => [m[1], m[2]])).toEqual([
       ["sprx-section-AppointmentTracker", "Six-appointment tracker"],
       ["sprx-section-StageGuidance", "Stage guidance"],
+      ["sprx-section-CommunitySupport", "Community support"],
       ["sprx-section-ClosureChecklist", "Closure checklist"],
     ]);
     for (const name of CONTROL_NAMES) expect(page.text).toMatch(new RegExp(`<div class="form-section" id="sprx-section-${name}" tabindex="-1">\\s*<h3 class="section-title">`));

@@ -73,7 +73,10 @@ describe("the local environment", () => {
     const events = JSON.parse((await get(`${url}_emulator/events`)).text) as { value: { parameters: { EngagementId: string } }[] };
     expect(events.value.map((e) => e.parameters.EngagementId)).toEqual([readyId]);
     expect(environment.graph.received.filter((r) => r.path.endsWith("/sendMail") && r.status === 202)).toHaveLength(1);
-    expect((await get(`${url}outbox`)).text).toContain("sendMail");
+    // The outbox shows the message back itself: to the referrer, listing the community support that took.
+    const outbox = (await get(`${url}outbox`)).text;
+    expect(outbox).toContain("referrals@riverside-surgery.invalid");
+    expect(outbox).toMatch(/Support and activities arranged[\s\S]*: went from \d{4}-\d{2}-\d{2}/);
   });
 
   it("keeps its data across a restart and does not seed twice", async () => {

@@ -1,4 +1,4 @@
-import { AttendanceValues, ClosureCheckItemValues, ClosureReasonValues, InstrumentValues, TimepointValues } from "../../solution/generated/dataverse";
+import { AttendanceValues, ClosureCheckItemValues, ClosureReasonValues, ConnectionStatusValues, InstrumentValues, TimepointValues } from "../../solution/generated/dataverse";
 import { STEP_HANDLERS } from "../../plugins/registrations";
 import { type Harness, ids, seedEngagement, seedSessions, startHarness, stepName } from "./support/harness";
 import { option, ref, wcfDate } from "./support/remoteContext";
@@ -63,6 +63,13 @@ describe("no personal data reaches the logs", () => {
     for (const id of [valid, invalid]) {
       await deliver({ message: "Create", table: "sprx_wellbeingscore", id, stage: 40, mode: 1, target: { sprx_name: PERSONAL.fullname }, stepName: stepName("wellbeingScored", "Create", "sprx_wellbeingscore") }, 200);
     }
+    // Connections (issue 15): one refused by the lifecycle, one counted, with personal words in the reason.
+    const service = h.dataverse.insert("sprx_communityservices", { sprx_name: "Knitting circle" });
+    const connection = h.dataverse.insert("sprx_connections", { _sprx_engagementid_value: ids.engagement, _sprx_serviceid_value: service, sprx_status: ConnectionStatusValues.referred, sprx_referredon: "2026-01-20", sprx_outcomereason: PERSONAL.notes });
+    const owners = { sprx_engagementid: ref("sprx_engagement", ids.engagement), sprx_serviceid: ref("sprx_communityservice", service) };
+    await deliver({ message: "Create", table: "sprx_connection", id: connection, stage: 10, mode: 0, target: { ...owners, sprx_status: option(ConnectionStatusValues.stopped), sprx_outcomereason: PERSONAL.notes }, stepName: stepName("connectionValidation", "Create", "sprx_connection") }, 400);
+    await deliver({ message: "Create", table: "sprx_connection", id: connection, stage: 40, mode: 1, target: { ...owners, sprx_outcomereason: PERSONAL.notes }, stepName: stepName("connectionFollowUp", "Create", "sprx_connection") }, 200);
+    await deliver({ message: "Create", table: "sprx_connection", id: connection, stage: 40, mode: 1, target: { ...owners, sprx_outcomereason: PERSONAL.notes }, postImage: owners, stepName: stepName("connectionRollups", "Create", "sprx_connection") }, 200);
     // 7 — a measure refused by the sync rules (every item, the date), and one deleted.
     await deliver({ message: "Create", table: "sprx_wellbeingscore", id: "50505050-0000-4000-8000-000000000001", stage: 10, mode: 0, target: { sprx_name: PERSONAL.fullname, sprx_engagementid: ref("sprx_engagement", ids.engagement), sprx_instrument: option(InstrumentValues.ons4), sprx_timepoint: option(TimepointValues.review), sprx_completedon: wcfDate("2030-01-01T00:00:00Z"), sprx_ons4_happy: 7 }, stepName: stepName("wellbeingValidation", "Create", "sprx_wellbeingscore") }, 400);
     await deliver({ message: "Delete", table: "sprx_wellbeingscore", id: invalid, stage: 40, mode: 1, target: {}, preImage: { sprx_engagementid: ref("sprx_engagement", ids.engagement), sprx_name: PERSONAL.fullname }, stepName: stepName("wellbeingScored", "Delete", "sprx_wellbeingscore") }, 200);

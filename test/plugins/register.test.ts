@@ -12,7 +12,7 @@ beforeEach(async () => {
   output = [];
   for (const name of ["Create", "Update", "Delete"]) {
     const messageId = dataverse.insert("sdkmessages", { name });
-    for (const table of ["appointment", "sprx_engagement", "sprx_closurecheck", "sprx_wellbeingscore"]) {
+    for (const table of ["appointment", "sprx_engagement", "sprx_closurecheck", "sprx_wellbeingscore", "sprx_connection"]) {
       dataverse.insert("sdkmessagefilters", { _sdkmessageid_value: messageId, primaryobjecttypecode: table });
     }
   }

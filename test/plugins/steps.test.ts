@@ -10,6 +10,8 @@ import {
   AnxietyBandValues,
   SignalValues,
   StageValues,
+  ConnectionStatusValues,
+  ServiceCategoryValues,
   TimepointValues,
 } from "../../solution/generated/dataverse";
 import { CLOSURE_EVENT } from "../../plugins/steps/afterClosure";
@@ -81,7 +83,8 @@ describe("1 session bookkeeping", () => {
     expect(expand).toContain("sprx_engagement_Appointments($select=activityid,scheduledstart,");
     expect(expand).toContain("$orderby=scheduledstart asc");
     expect(expand).toContain("sprx_engagement_sprx_goal($select=sprx_goalid,");
-    expect(expand).toContain("sprx_engagement_sprx_closurecheck($select=sprx_closurecheckid,sprx_item,sprx_done)");
+    expect(expand).toContain("sprx_engagement_sprx_closurecheck($select=sprx_closurecheckid,sprx_item,sprx_done,sprx_note)");
+    expect(expand).toContain("sprx_engagement_sprx_connection($select=sprx_connectionid,sprx_status,sprx_referredon");
     expect(expand).toContain(`sprx_engagement_sprx_wellbeingscore($select=sprx_wellbeingscoreid;$filter=sprx_timepoint eq ${TimepointValues.closing};$top=1)`);
     expect(rest.length).toBeGreaterThan(0);
     expect(rest.map((r) => r.method)).toEqual(rest.map(() => "PATCH"));
@@ -262,6 +265,16 @@ function seedChecks(done: (keyof typeof ClosureCheckItemValues)[]) {
   for (const item of Object.keys(ClosureCheckItemValues) as (keyof typeof ClosureCheckItemValues)[]) {
     h.dataverse.insert("sprx_closurechecks", { sprx_item: ClosureCheckItemValues[item], sprx_done: done.includes(item), _sprx_engagementid_value: ids.engagement });
   }
+  // "Community support in place" is proved from the record, not the tick: an attended connection.
+  if (done.includes("communitySupportConfirmed")) seedConnection(ConnectionStatusValues.attended);
+}
+
+function seedConnection(status: number) {
+  const service = h.dataverse.insert("sprx_communityservices", { sprx_name: "Riverside Walking Group", sprx_category: ServiceCategoryValues.physicalActivity });
+  h.dataverse.insert("sprx_connections", {
+    _sprx_engagementid_value: ids.engagement, _sprx_serviceid_value: service, sprx_status: status, sprx_referredon: "2026-01-20",
+    sprx_attendedon: status === ConnectionStatusValues.attended ? "2026-01-27" : null, createdon: "2026-01-20T10:00:00Z",
+  });
 }
 
 describe("4 closure checks changed", () => {
@@ -385,6 +398,7 @@ describe("6 after closure", () => {
       sprx_consenttoshare: true, sprx_referreremail: "gp.surgery@example.nhs.uk",
     });
     h.dataverse.insert("contacts", { contactid: ids.contact, fullname: "Alex Example" });
+    seedConnection(ConnectionStatusValues.attended);
   });
 
   it("raises sprx_OnEngagementClosed with its parameters and emails the summary, each exactly once under retries", async () => {
@@ -394,12 +408,17 @@ describe("6 after closure", () => {
       {
         name: CLOSURE_EVENT,
         // Closed on is the closure's own time (the operation), not when the step ran.
-        body: { EngagementId: ids.engagement, ContactId: ids.contact, ClosureReason: ClosureReasonValues.goalsMet, ClosedOn: closedAt.toISOString(), SessionsAttended: 6 },
+        body: {
+          EngagementId: ids.engagement, ContactId: ids.contact, ClosureReason: ClosureReasonValues.goalsMet, ClosedOn: closedAt.toISOString(), SessionsAttended: 6,
+          ConnectionsMade: 1, ConnectionsAttended: 1,
+        },
       },
     ]);
     expect(h.graph.sent).toHaveLength(1);
     expect(h.graph.sent[0].to).toBe("gp.surgery@example.nhs.uk");
     expect(h.graph.sent[0].html).toContain("Alex Example");
+    // The message back names the support arranged from the connections.
+    expect(h.graph.sent[0].html).toContain("Riverside Walking Group (Physical activity): went from 2026-01-27");
     expect(engagementRow()).toMatchObject({ sprx_closedon: closedAt.toISOString(), sprx_closureeventon: NOW.toISOString(), sprx_referrernotifiedon: NOW.toISOString() });
     // Both claims were conditional on the row's etag.
     const claims = patches("sprx_engagements(").filter((p) => p.headers["if-match"] !== "*");

@@ -11,7 +11,7 @@ import { SEEDED_PEOPLE, seedDemoData } from "../../emulator/seed/demoData";
 import { fakeControls, SHARED, unzip, type ControlName } from "./packFixture";
 import { startTestDataverse, idFrom, type TestEnvironment } from "../emulator/support/localDataverse";
 
-const ALL: readonly ControlName[] = ["AppointmentTracker", "StageGuidance", "ClosureChecklist"];
+const ALL: readonly ControlName[] = ["AppointmentTracker", "StageGuidance", "CommunitySupport", "ClosureChecklist"];
 const REFERENCE = path.join(SHARED, "reference", "solutions");
 const reference = (name: string, file: string) => fs.readFileSync(path.join(REFERENCE, name, file), "utf8");
 

@@ -10,7 +10,7 @@ export const SHARED = [path.resolve(__dirname, "../../../shared"), path.resolve(
   .find((dir) => fs.existsSync(path.join(dir, "reference"))) ?? path.resolve(__dirname, "../../../shared");
 export const SCHEMAS = path.join(SHARED, "reference", "schemas");
 
-export type ControlName = "AppointmentTracker" | "StageGuidance" | "ClosureChecklist";
+export type ControlName = "AppointmentTracker" | "StageGuidance" | "CommunitySupport" | "ClosureChecklist";
 
 function manifest(name: ControlName, version: string): string {
   return `<?xml version="1.0" encoding="utf-8" ?>

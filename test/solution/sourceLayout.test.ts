@@ -23,7 +23,7 @@ import { stageBuiltControls } from "../../solution/codegen/stageControls";
 import { fakeControls, unzip, type ControlName } from "./packFixture";
 
 const repoRoot = path.resolve(__dirname, "../..");
-const ALL: readonly ControlName[] = ["AppointmentTracker", "StageGuidance", "ClosureChecklist"];
+const ALL: readonly ControlName[] = ["AppointmentTracker", "StageGuidance", "CommunitySupport", "ClosureChecklist"];
 const roots: string[] = [];
 afterAll(() => {
   for (const root of roots) fs.rmSync(root, { recursive: true, force: true });

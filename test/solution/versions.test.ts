@@ -15,7 +15,7 @@ import { PackError, packSolution } from "../../solution/codegen/package";
 import { schema } from "../../solution/schema/schema";
 import { fakeControls, manifestVersion, unzip, type ControlName } from "./packFixture";
 
-const ALL: readonly ControlName[] = ["AppointmentTracker", "StageGuidance", "ClosureChecklist"];
+const ALL: readonly ControlName[] = ["AppointmentTracker", "StageGuidance", "CommunitySupport", "ClosureChecklist"];
 const roots: string[] = [];
 afterAll(() => {
   for (const root of roots) fs.rmSync(root, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 /**
  * The contact form's script, served as /shell/contact-form.js (types stripped
  * when served; the page's Content-Security-Policy allows no inline script).
- * It mounts the three controls through the harness, and keeps them in step:
+ * It mounts the controls through the harness, and keeps them in step:
  * each control reloads its own data after it saves, but knows nothing of the
  * others, so after a successful write to the Web API the shell waits for the
  * local Dataverse's async steps to finish (their rollups land after commit)

@@ -14,7 +14,7 @@ export function resxStrings(control: string): Map<string, string> {
 export const USER_ID = "11111111-1111-4111-8111-111111111111";
 
 export interface FakeContextOptions {
-  readonly control: "AppointmentTracker" | "StageGuidance" | "ClosureChecklist";
+  readonly control: "AppointmentTracker" | "StageGuidance" | "CommunitySupport" | "ClosureChecklist";
   readonly webAPI: FakeWebApi;
   readonly contactId?: string;
   readonly supervisor?: boolean;

@@ -21,6 +21,7 @@ const EXPANDS: Record<string, { table: string; lookup: string }> = {
   sprx_engagement_sprx_goal: { table: "sprx_goal", lookup: "_sprx_engagementid_value" },
   sprx_engagement_sprx_closurecheck: { table: "sprx_closurecheck", lookup: "_sprx_engagementid_value" },
   sprx_engagement_sprx_wellbeingscore: { table: "sprx_wellbeingscore", lookup: "_sprx_engagementid_value" },
+  sprx_engagement_sprx_connection: { table: "sprx_connection", lookup: "_sprx_engagementid_value" },
 };
 
 const primaryId = (entity: string) => Object.values(Tables).find((t) => t.logicalName === entity)?.primaryIdAttribute ?? `${entity}id`;
@@ -76,7 +77,9 @@ export class FakeWebApi implements ComponentFramework.WebApi {
   retrieveMultipleRecords(entity: string, options = ""): Promise<ComponentFramework.WebApi.RetrieveMultipleResponse> {
     this.calls.push({ method: "retrieveMultipleRecords", entity, options });
     return this.answer("retrieveMultipleRecords", () => {
-      if (entity !== "sprx_engagement") throw new Error(`the fake only answers engagement queries, not ${entity}`);
+      // The community directory: every active service (the only other query the controls make).
+      if (entity === "sprx_communityservice") return { entities: this.rows(entity).filter((r) => (r.statecode ?? 0) === 0).map((r) => ({ ...r })), nextLink: undefined as unknown as string };
+      if (entity !== "sprx_engagement") throw new Error(`the fake only answers engagement and directory queries, not ${entity}`);
       const contact = /_sprx_contactid_value eq ([0-9a-f-]{36})/.exec(options)?.[1];
       let rows = this.rows(entity).filter((r) => contact === undefined || r._sprx_contactid_value === contact);
       rows.sort((a, b) =>
@@ -90,7 +93,7 @@ export class FakeWebApi implements ComponentFramework.WebApi {
       const select = /^\?\$select=([^&]*)/.exec(options)?.[1]?.split(",");
       const entities = rows.map((r) => {
         const copy: Row = select
-          ? Object.fromEntries(Object.entries(r).filter(([column]) => select.includes(column) || column === primaryId(entity) || column === "@odata.etag"))
+          ? Object.fromEntries(Object.entries(r).filter(([column]) => select.includes(column.split("@")[0]) || column === primaryId(entity) || column === "@odata.etag"))
           : { ...r };
         for (const [navigation, { table, lookup }] of Object.entries(EXPANDS)) {
           if (options.includes(`${navigation}(`)) copy[navigation] = this.rows(table).filter((c) => c[lookup] === r.sprx_engagementid).map((c) => ({ ...c }));

@@ -1,4 +1,4 @@
-import { AttendanceValues, ClosureCheckItemValues, ClosureReasonValues, InstrumentValues, StageValues, TimepointValues } from "../../../solution/generated/dataverse";
+import { AttendanceValues, ClosureCheckItemValues, ClosureReasonValues, ConnectionStatusValues, InstrumentValues, StageValues, TimepointValues } from "../../../solution/generated/dataverse";
 import { type TestResponse, idFrom } from "../../emulator/support/localDataverse";
 import type { Requester } from "./securedEnvironment";
 
@@ -38,6 +38,16 @@ export async function engagementJourney(request: Requester, idle: () => Promise<
   await expectOk("add a goal", request("POST", "sprx_goals", {
     sprx_name: "Join a walking group", "sprx_engagementid@odata.bind": `/sprx_engagements(${engagementId})`, sprx_importance: 8, sprx_confidence: 5,
   }));
+  // Community support (issue 15): find a service in the directory, connect the person, record that they went.
+  const services = (await expectOk("search the directory", request("GET", "sprx_communityservices?$select=sprx_name&$top=1"))).json.value ?? [];
+  if (services.length !== 1) throw new Error("The worker cannot read the community directory");
+  const connectionId = idFrom(await expectOk("connect the person to a service", request("POST", "sprx_connections", {
+    sprx_name: String(services[0].sprx_name), "sprx_engagementid@odata.bind": `/sprx_engagements(${engagementId})`,
+    "sprx_serviceid@odata.bind": `/sprx_communityservices(${String(services[0].sprx_communityserviceid)})`,
+    sprx_status: ConnectionStatusValues.referred, sprx_suggestedon: day(-6).slice(0, 10), sprx_referredon: day(-6).slice(0, 10),
+  })));
+  await idle();
+  await expectOk("record that the person went", request("PATCH", `sprx_connections(${connectionId})`, { sprx_status: ConnectionStatusValues.attended, sprx_attendedon: day(-2).slice(0, 10) }));
   await expectOk("record a wellbeing measure", request("POST", "sprx_wellbeingscores", {
     "sprx_engagementid@odata.bind": `/sprx_engagements(${engagementId})`, sprx_instrument: InstrumentValues.ucla3, sprx_timepoint: TimepointValues.baseline,
     sprx_completedon: day(-7).slice(0, 10), sprx_ucla_companionship: 2, sprx_ucla_leftout: 2, sprx_ucla_isolated: 2,
