@@ -89,7 +89,7 @@ export function CommunitySection(props: Props): React.ReactElement {
 
   return (
     <div className={styles.stack}>
-      <Text>{t("Community_Figures", { made: success.made, attended: success.attended })}</Text>
+      <Text>{t(success.made === 1 ? "Community_FiguresOne" : "Community_Figures", { made: success.made, attended: success.attended })}</Text>
       {due.length > 0 && (
         <section aria-labelledby="sprx-followups-heading" className={styles.stack}>
           <Text as="h3" weight="semibold" size={400} id="sprx-followups-heading">

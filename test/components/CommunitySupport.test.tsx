@@ -54,7 +54,7 @@ describe("Community support on the contact form", () => {
     expect(within(goal as HTMLElement).getByText("Riverside Health Walks: attended")).toBeTruthy();
     expect(within(plan).getByText("Other support")).toBeTruthy();
     expect(within(plan).getByText("Canal Choir: referred")).toBeTruthy();
-    expect(screen.getByText("2 connection(s) made, 1 attended")).toBeTruthy();
+    expect(screen.getByText("2 connections made, 1 attended")).toBeTruthy();
     expect(webAPI.calls).toHaveLength(2);
   });
 

@@ -108,7 +108,7 @@ describe("community support through the contact form", () => {
     await prompt.getByRole("button", { name: `${SERVICE}: went` }).click();
     await community().getByText("Follow-up recorded.", { exact: true }).waitFor();
     await community().getByText(`${SERVICE}: attended`).waitFor();
-    await community().getByText("1 connection(s) made, 1 attended").waitFor();
+    await community().getByText("1 connection made, 1 attended").waitFor();
     await env.idle();
     const stored = await env.api("GET", `sprx_engagements(${engagementId})?$select=sprx_connectionsmade,sprx_connectionsattended`);
     expect(stored.json).toMatchObject({ sprx_connectionsmade: 1, sprx_connectionsattended: 1 });
