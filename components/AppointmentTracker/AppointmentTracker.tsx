@@ -18,7 +18,7 @@ import {
   type EngagementState,
   type SessionMode,
 } from "../../domain";
-import { ControlShell } from "../shared/ControlShell";
+import { EngagementShell, useContactEngagement } from "../shared/EngagementShell";
 import { seenVersion } from "../shared/gateway";
 import { configurationFor, engagementFacts, evaluate, isClosed } from "../shared/facts";
 import { DateTimeFields, dayTimeOf, instantOf, validDay, validTime, type DayTime } from "../shared/DateTimeFields";
@@ -27,7 +27,7 @@ import { focusFirstInvalid } from "../shared/focusFirstInvalid";
 import type { ControlEnvironment } from "../shared/hostContext";
 import { ClosureReasonValues, keyOf, type EngagementRow } from "../shared/rows";
 import type { ContactEngagements } from "../shared/store";
-import { useEngagement, type EngagementHook } from "../shared/useEngagement";
+import type { EngagementHook } from "../shared/useEngagement";
 import { ClosedEngagement, SessionList } from "./Sessions";
 import { StartEngagement } from "./StartEngagement";
 import { useTrackerStyles } from "./styles";
@@ -39,21 +39,11 @@ export interface AppointmentTrackerProps {
 
 export function AppointmentTracker({ env }: AppointmentTrackerProps): React.ReactElement {
   const t = env.strings;
-  const text = React.useMemo(() => ({ conflict: t("Common_Conflict"), loadFailed: t("Common_LoadFailed") }), [t]);
-  const hook = useEngagement(env.store, env.contactId, text);
+  const hook = useContactEngagement(env);
   return (
-    <ControlShell
-      label={t("Tracker_Region")}
-      theme={env.theme}
-      strings={t}
-      status={env.contactId ? hook.status : "ready"}
-      loadError={hook.loadError}
-      notice={hook.notice}
-      onRetry={hook.reload}
-      onDismissNotice={hook.dismissNotice}
-    >
-      {!env.contactId ? <Text>{t("Common_SaveContactFirst")}</Text> : hook.data && <TrackerBody env={env} hook={hook} data={hook.data} />}
-    </ControlShell>
+    <EngagementShell env={env} hook={hook} label={t("Tracker_Region")}>
+      {hook.data && <TrackerBody env={env} hook={hook} data={hook.data} />}
+    </EngagementShell>
   );
 }
 

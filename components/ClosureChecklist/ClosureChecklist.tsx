@@ -20,14 +20,14 @@ import {
   type ClosureCheckItem,
   type ClosureReason,
 } from "../../domain";
-import { ControlShell } from "../shared/ControlShell";
+import { EngagementShell, useContactEngagement } from "../shared/EngagementShell";
 import { communitySupportOf } from "../shared/communityFacts";
 import { seenVersion, type Versioned } from "../shared/gateway";
 import { configurationFor, evaluate, isClosed } from "../shared/facts";
 import type { ControlEnvironment } from "../shared/hostContext";
 import { ClosureCheckItemValues, ClosureReasonValues, TimepointValues, keyOf, type ClosureCheckRow, type EngagementRow } from "../shared/rows";
 import type { ContactEngagements } from "../shared/store";
-import { useEngagement, type EngagementHook } from "../shared/useEngagement";
+import type { EngagementHook } from "../shared/useEngagement";
 import { WellbeingForm } from "../shared/WellbeingForm";
 import { ConfirmClosure } from "./ConfirmClosure";
 
@@ -45,30 +45,18 @@ const FORMATTED = "@OData.Community.Display.V1.FormattedValue";
 
 export function ClosureChecklist({ env }: { env: ControlEnvironment }): React.ReactElement {
   const t = env.strings;
-  const text = React.useMemo(() => ({ conflict: t("Common_Conflict"), loadFailed: t("Common_LoadFailed") }), [t]);
-  const hook = useEngagement(env.store, env.contactId, text);
+  const hook = useContactEngagement(env);
   const engagement = hook.data?.engagement;
   return (
-    <ControlShell
-      label={t("Checklist_Region")}
-      theme={env.theme}
-      strings={t}
-      status={env.contactId ? hook.status : "ready"}
-      loadError={hook.loadError}
-      notice={hook.notice}
-      onRetry={hook.reload}
-      onDismissNotice={hook.dismissNotice}
-    >
-      {!env.contactId ? (
-        <Text>{t("Common_SaveContactFirst")}</Text>
-      ) : !engagement || !hook.data ? (
+    <EngagementShell env={env} hook={hook} label={t("Checklist_Region")}>
+      {!engagement || !hook.data ? (
         <Text>{t("Checklist_NoEngagement")}</Text>
       ) : isClosed(engagement) ? (
         <ClosedSummary env={env} hook={hook} data={hook.data} engagement={engagement} />
       ) : (
         <OpenChecklist env={env} hook={hook} data={hook.data} engagement={engagement} />
       )}
-    </ControlShell>
+    </EngagementShell>
   );
 }
 

@@ -1,9 +1,8 @@
 import * as React from "react";
 import { Text } from "@fluentui/react-components";
-import { ControlShell } from "../shared/ControlShell";
+import { EngagementShell, useContactEngagement } from "../shared/EngagementShell";
 import { isClosed } from "../shared/facts";
 import type { ControlEnvironment } from "../shared/hostContext";
-import { useEngagement } from "../shared/useEngagement";
 import { CommunitySection } from "./CommunitySection";
 
 /**
@@ -13,27 +12,15 @@ import { CommunitySection } from "./CommunitySection";
  */
 export function CommunitySupport({ env }: { env: ControlEnvironment }): React.ReactElement {
   const t = env.strings;
-  const text = React.useMemo(() => ({ conflict: t("Common_Conflict"), loadFailed: t("Common_LoadFailed") }), [t]);
-  const hook = useEngagement(env.store, env.contactId, text);
+  const hook = useContactEngagement(env);
   const engagement = hook.data?.engagement;
   return (
-    <ControlShell
-      label={t("Community_Region")}
-      theme={env.theme}
-      strings={t}
-      status={env.contactId ? hook.status : "ready"}
-      loadError={hook.loadError}
-      notice={hook.notice}
-      onRetry={hook.reload}
-      onDismissNotice={hook.dismissNotice}
-    >
-      {!env.contactId ? (
-        <Text>{t("Common_SaveContactFirst")}</Text>
-      ) : engagement && hook.data ? (
+    <EngagementShell env={env} hook={hook} label={t("Community_Region")}>
+      {engagement && hook.data ? (
         <CommunitySection env={env} hook={hook} data={hook.data} engagement={engagement} readOnly={isClosed(engagement)} />
       ) : (
         <Text>{t("Community_NoEngagement")}</Text>
       )}
-    </ControlShell>
+    </EngagementShell>
   );
 }

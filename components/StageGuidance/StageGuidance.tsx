@@ -11,7 +11,7 @@ import {
   type Barrier,
   type GoalStatus,
 } from "../../domain";
-import { ControlShell } from "../shared/ControlShell";
+import { EngagementShell, useContactEngagement } from "../shared/EngagementShell";
 import { seenVersion } from "../shared/gateway";
 import { ScaleSelect } from "../shared/ScaleSelect";
 import { evaluate, isClosed } from "../shared/facts";
@@ -19,7 +19,7 @@ import { Wellbeing } from "./WellbeingSection";
 import type { ControlEnvironment } from "../shared/hostContext";
 import { BarrierValues, GoalStatusValues, keyOf, keysOf, multiSelectValue, type EngagementRow, type GoalRow } from "../shared/rows";
 import type { ContactEngagements } from "../shared/store";
-import { useEngagement, type EngagementHook } from "../shared/useEngagement";
+import type { EngagementHook } from "../shared/useEngagement";
 import { DayInput, dayFromText, dayText, formatHint } from "../shared/DayInput";
 
 const useStyles = makeStyles({
@@ -44,27 +44,15 @@ const SCALE = Array.from({ length: 10 }, (_, i) => i + 1);
 
 export function StageGuidance({ env }: { env: ControlEnvironment }): React.ReactElement {
   const t = env.strings;
-  const text = React.useMemo(() => ({ conflict: t("Common_Conflict"), loadFailed: t("Common_LoadFailed") }), [t]);
-  const hook = useEngagement(env.store, env.contactId, text);
+  const hook = useContactEngagement(env);
   return (
-    <ControlShell
-      label={t("Guidance_Region")}
-      theme={env.theme}
-      strings={t}
-      status={env.contactId ? hook.status : "ready"}
-      loadError={hook.loadError}
-      notice={hook.notice}
-      onRetry={hook.reload}
-      onDismissNotice={hook.dismissNotice}
-    >
-      {!env.contactId ? (
-        <Text>{t("Common_SaveContactFirst")}</Text>
-      ) : hook.data?.engagement ? (
+    <EngagementShell env={env} hook={hook} label={t("Guidance_Region")}>
+      {hook.data?.engagement ? (
         <GuidanceBody env={env} hook={hook} data={hook.data} engagement={hook.data.engagement} />
       ) : (
         <Text>{t("Guidance_NoEngagement")}</Text>
       )}
-    </ControlShell>
+    </EngagementShell>
   );
 }
 
